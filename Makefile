@@ -1,0 +1,55 @@
+# Helmdesk: `make run` serves the product on :8000, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.requirements.sha256
+PORT ?= 8000
+export XDG_RUNTIME_DIR ?= /tmp
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run serve test lint format bench demo migrate browser clean-db
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Re-install only when requirements.txt changed (idempotent and fast on a second run).
+install: $(PY)
+	@want=$$(sha256sum requirements.txt | cut -d' ' -f1); \
+	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ]; then \
+		echo "Installing requirements into $(VENV) ..."; \
+		$(PIP) install --quiet --disable-pip-version-check -r requirements.txt && echo "$$want" > $(STAMP); \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@bin/run-server $(PORT)
+
+# Headless Chromium for the end-to-end tests (Debian's package; Playwright drives it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian chromium for end-to-end tests ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "warning: could not install chromium; browser tests will be skipped"; }
+
+test: install browser
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: migrate
+	$(PY) bench/inbox.py
+	@for b in bench/retrieval.py; do [ -f $$b ] && $(PY) $$b || true; done

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HelpdeskConfig(AppConfig):
+    name = "helpdesk"
+    verbose_name = _("Helpdesk")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpdesk import db_checks  # noqa: F401  (registers the pgvector system check)

@@ -1,0 +1,74 @@
+"""The one place that decides who receives a real-time event.
+
+Agents' pages join groups (see consumers.py): every ticket page joins `ticket.<id>`; an inbox joins
+`inbox.team.<team id>` for each of the agent's teams and `agent.<id>` for tickets assigned to them;
+admins (or everyone, when agents may see all tickets) join `inbox.all`. A ticket event goes to its
+ticket group, its team's group (or the no-team group), its assignee's group and `inbox.all`.
+Getting recipients wrong leaks tickets across teams, so the mapping lives here and only here.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+ALL_GROUP = "inbox.all"
+NO_TEAM_GROUP = "inbox.no-team"
+
+
+def ticket_group(ticket_id: int) -> str:
+    return f"ticket.{ticket_id}"
+
+
+def team_group(team_id: int) -> str:
+    return f"inbox.team.{team_id}"
+
+
+def agent_group(agent_id: int) -> str:
+    return f"agent.{agent_id}"
+
+
+def groups_for_ticket(
+    *,
+    ticket_id: int,
+    team_id: int | None,
+    previous_team_id: int | None = None,
+    assignee_id: int | None = None,
+) -> list[str]:
+    groups = [ticket_group(ticket_id), ALL_GROUP]
+    if assignee_id:
+        groups.append(agent_group(assignee_id))
+    for tid in {team_id, previous_team_id}:
+        groups.append(team_group(tid) if tid else NO_TEAM_GROUP)
+    return sorted(set(groups))
+
+
+def inbox_groups_for_agent(agent, *, sees_all: bool) -> list[str]:
+    if sees_all:
+        return [ALL_GROUP]
+    return [team_group(team_id) for team_id in agent.teams.values_list("id", flat=True)]
+
+
+def _send(groups: list[str], payload: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group in groups:
+        async_to_sync(layer.group_send)(group, {"type": "ticket.event", "payload": payload})
+
+
+def broadcast_ticket_changed(
+    *, ticket, kind: str, previous_team_id: int | None = None, extra: dict | None = None
+):
+    """Queue a JSON-safe event for after the surrounding transaction commits."""
+    payload = {"kind": kind, "ticket_id": ticket.id, "number": ticket.number, "status": ticket.status}
+    if extra:
+        payload.update(extra)
+    groups = groups_for_ticket(
+        ticket_id=ticket.id,
+        team_id=ticket.team_id,
+        previous_team_id=previous_team_id,
+        assignee_id=ticket.assignee_id,
+    )
+    transaction.on_commit(lambda: _send(groups, payload))

@@ -1,0 +1,58 @@
+"""The one permission-checked way to fetch tickets. Views, the API and bulk actions all use it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from helpdesk.models import Agent, Ticket
+
+
+def agent_for(user) -> Agent | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.agent
+    except Agent.DoesNotExist:
+        return None
+
+
+def agent_sees_all(agent: Agent) -> bool:
+    from helpdesk.selectors.desk_settings import agents_see_all
+
+    return agent.is_admin or agents_see_all()
+
+
+def visible_tickets(*, user) -> QuerySet[Ticket]:
+    """Tickets this user may see: admins all; agents their teams' tickets (and those assigned to them)."""
+    agent = agent_for(user)
+    if agent is None:
+        return Ticket.objects.none()
+    if agent_sees_all(agent):
+        return Ticket.objects.all()
+    return Ticket.objects.filter(Q(team__in=agent.teams.all()) | Q(assignee=agent))
+
+
+def ticket_access(*, user, ticket_id: int, for_update: bool = False) -> Ticket:
+    """Fetch a ticket the user may work on: unknown id -> 404, another team's ticket -> 403."""
+    agent = agent_for(user)
+    if agent is None:
+        raise PermissionDenied("Only agents can open tickets in the desk.")
+    try:
+        ticket = Ticket.objects.select_related("requester", "assignee__user", "team").get(pk=ticket_id)
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such ticket.")
+    if not visible_tickets(user=user).filter(pk=ticket.pk).exists():
+        raise PermissionDenied("This ticket belongs to a team you are not in.")
+    return ticket
+
+
+def ticket_access_by_number(*, user, number: int) -> Ticket:
+    ticket_id = Ticket.objects.filter(number=number).values_list("pk", flat=True).first()
+    if ticket_id is None:
+        raise Http404("No such ticket.")
+    return ticket_access(user=user, ticket_id=ticket_id)
+
+
+__all__ = ["agent_for", "agent_sees_all", "ticket_access", "ticket_access_by_number", "visible_tickets"]

@@ -1,0 +1,275 @@
+"""Every write to a ticket: create, transition, assign, update, merge, bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk.errors import ApplicationError, TransitionNotAllowed
+from helpdesk.events import broadcast_ticket_changed
+from helpdesk.models import Agent, Customer, Tag, Team, Ticket, TicketChannel, TicketPriority, TicketStatus
+from helpdesk.services.audit import event_record
+
+S = TicketStatus
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.OPEN, S.PENDING, S.ON_HOLD, S.SOLVED, S.CLOSED}),
+    S.OPEN: frozenset({S.PENDING, S.ON_HOLD, S.SOLVED, S.CLOSED}),
+    S.PENDING: frozenset({S.OPEN, S.ON_HOLD, S.SOLVED, S.CLOSED}),
+    S.ON_HOLD: frozenset({S.OPEN, S.PENDING, S.SOLVED, S.CLOSED}),
+    S.SOLVED: frozenset({S.OPEN, S.CLOSED}),
+    S.CLOSED: frozenset(),  # final: a new customer reply makes a follow-up ticket
+}
+
+
+def next_ticket_number() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('helpdesk_ticket_number_seq')")
+        return cursor.fetchone()[0]
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    requester: Customer,
+    subject: str,
+    body_html: str = "",
+    body_text: str = "",
+    channel: str = TicketChannel.WEB,
+    priority: str = TicketPriority.NORMAL,
+    team: Team | None = None,
+    assignee: Agent | None = None,
+    tags: Iterable[str] = (),
+    language: str = "",
+    raw: str = "",
+    actor=None,
+    follow_up_of: Ticket | None = None,
+    email_message_id: str = "",
+    attachments: Iterable = (),
+) -> Ticket:
+    """Open a ticket with its first customer message (raw input stored before anything is parsed)."""
+    from helpdesk.services.messages import message_post
+
+    subject = (subject or "").strip()[:300] or _("(no subject)")
+    if priority not in TicketPriority.values:
+        raise ApplicationError(_("Unknown priority: %(p)s") % {"p": priority})
+    if channel not in TicketChannel.values:
+        raise ApplicationError(_("Unknown channel: %(c)s") % {"c": channel})
+    ticket = Ticket.objects.create(
+        number=next_ticket_number(),
+        subject=subject,
+        channel=channel,
+        priority=priority,
+        requester=requester,
+        team=team,
+        assignee=assignee,
+        language=language or requester.language,
+        follow_up_of=follow_up_of,
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(
+        search_vector=SearchVector("subject", config="simple", weight="A")
+    )
+    event_record(
+        ticket=ticket, actor=actor, field="created", before="", after=channel, actor_label=_actor_label(actor)
+    )
+    if tags:
+        ticket_set_tags(ticket=ticket, tags=tags, actor=actor)
+    if body_html or body_text or raw:
+        message_post(
+            ticket=ticket,
+            author_kind="customer",
+            author_customer=requester,
+            body_html=body_html,
+            body_text=body_text,
+            raw=raw,
+            email_message_id=email_message_id,
+            attachments=attachments,
+            broadcast_kind="ticket_created",
+        )
+    else:
+        broadcast_ticket_changed(ticket=ticket, kind="ticket_created")
+    ticket.refresh_from_db()
+    return ticket
+
+
+def _actor_label(actor) -> str:
+    return "" if actor is not None else "customer"
+
+
+def transition_allowed(from_status: str, to_status: str) -> bool:
+    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
+
+
+@transaction.atomic
+def ticket_transition(*, ticket: Ticket, to_status: str, actor=None, actor_label: str = "") -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if to_status not in TicketStatus.values:
+        raise TransitionNotAllowed(_("Unknown status: %(s)s") % {"s": to_status})
+    if ticket.status == to_status:
+        return ticket
+    if not transition_allowed(ticket.status, to_status):
+        raise TransitionNotAllowed(
+            _("A ticket cannot go from %(a)s to %(b)s.") % {"a": ticket.get_status_display(), "b": to_status},
+            {"from": ticket.status, "to": to_status},
+        )
+    before = ticket.status
+    ticket.status = to_status
+    now = timezone.now()
+    if to_status == S.SOLVED:
+        ticket.solved_at = now
+    elif to_status == S.OPEN:
+        ticket.solved_at = None
+    ticket.save(update_fields=["status", "solved_at", "updated_at"])
+    event_record(
+        ticket=ticket, actor=actor, field="status", before=before, after=to_status, actor_label=actor_label
+    )
+    broadcast_ticket_changed(ticket=ticket, kind="status", extra={"from": before})
+    if to_status == S.SOLVED:
+        from helpdesk.hooks import run_hooks
+
+        run_hooks("ticket_solved", ticket=ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(
+    *,
+    ticket: Ticket,
+    actor=None,
+    status: str | None = None,
+    priority: str | None = None,
+    assignee: Agent | None | object = ...,
+    team: Team | None | object = ...,
+    tags: Iterable[str] | None = None,
+    subject: str | None = None,
+    actor_label: str = "",
+) -> Ticket:
+    """Change any of the editable properties; each change is audited and broadcast once."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    previous_team_id = ticket.team_id
+    changed: list[str] = []
+    if subject is not None and subject.strip() and subject.strip() != ticket.subject:
+        event_record(
+            ticket=ticket, actor=actor, field="subject", before=ticket.subject, after=subject.strip()
+        )
+        ticket.subject = subject.strip()[:300]
+        changed.append("subject")
+    if priority is not None and priority != ticket.priority:
+        if priority not in TicketPriority.values:
+            raise ApplicationError(_("Unknown priority: %(p)s") % {"p": priority})
+        event_record(ticket=ticket, actor=actor, field="priority", before=ticket.priority, after=priority,
+                     actor_label=actor_label)  # fmt: skip
+        ticket.priority = priority
+        changed.append("priority")
+    if team is not ... and (team.pk if team else None) != ticket.team_id:
+        event_record(ticket=ticket, actor=actor, field="team", before=ticket.team or "", after=team or "",
+                     actor_label=actor_label)  # fmt: skip
+        ticket.team = team
+        changed.append("team")
+    if assignee is not ... and (assignee.pk if assignee else None) != ticket.assignee_id:
+        event_record(ticket=ticket, actor=actor, field="assignee", before=ticket.assignee or "",
+                     after=assignee or "", actor_label=actor_label)  # fmt: skip
+        ticket.assignee = assignee
+        changed.append("assignee")
+    if changed:
+        ticket.save(update_fields=[*changed, "updated_at"])
+    if tags is not None:
+        ticket_set_tags(ticket=ticket, tags=tags, actor=actor)
+    if status is not None and status != ticket.status:
+        ticket = ticket_transition(ticket=ticket, to_status=status, actor=actor, actor_label=actor_label)
+    elif changed:
+        broadcast_ticket_changed(ticket=ticket, kind="updated", previous_team_id=previous_team_id)
+    if changed and "subject" in changed:
+        ticket_reindex_search(ticket=ticket)
+    return ticket
+
+
+def ticket_assign(
+    *, ticket: Ticket, assignee: Agent | None = ..., team: Team | None = ..., actor=None, actor_label=""
+):
+    return ticket_update(ticket=ticket, assignee=assignee, team=team, actor=actor, actor_label=actor_label)
+
+
+def normalize_tag(name: str) -> str:
+    return "-".join(name.strip().lower().split())[:50]
+
+
+@transaction.atomic
+def ticket_set_tags(*, ticket: Ticket, tags: Iterable[str], actor=None) -> None:
+    wanted = sorted({normalize_tag(t) for t in tags if normalize_tag(t)})
+    current = sorted(ticket.tags.values_list("name", flat=True))
+    if wanted == current:
+        return
+    tag_objs = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
+    ticket.tags.set(tag_objs)
+    event_record(ticket=ticket, actor=actor, field="tags", before=", ".join(current), after=", ".join(wanted))
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    broadcast_ticket_changed(ticket=ticket, kind="updated")
+
+
+def ticket_reindex_search(*, ticket: Ticket) -> None:
+    """Rebuild the full-text vector of a ticket from its subject and all its messages."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE helpdesk_ticket t SET search_vector =
+                setweight(to_tsvector('simple', t.subject), 'A') ||
+                coalesce((SELECT tsvector_agg FROM (
+                    SELECT to_tsvector('simple', string_agg(m.body_text, ' ')) AS tsvector_agg
+                    FROM helpdesk_message m WHERE m.ticket_id = t.id) x), ''::tsvector)
+            WHERE t.id = %s
+            """,
+            [ticket.pk],
+        )
+
+
+@transaction.atomic
+def ticket_merge(*, source: Ticket, target: Ticket, actor=None) -> Ticket:
+    """Move every message of `source` into `target`; `source` is closed and points to the survivor."""
+    from helpdesk.models import Attachment, Message
+
+    if source.pk == target.pk:
+        raise ApplicationError(_("A ticket cannot be merged into itself."))
+    locked = {
+        t.pk: t
+        for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+    }
+    source, target = locked[source.pk], locked[target.pk]
+    if source.merged_into_id:
+        raise ApplicationError(_("Ticket #%(n)s is already merged.") % {"n": source.number})
+    if target.status == S.CLOSED:
+        raise ApplicationError(_("Cannot merge into a closed ticket."))
+    moved = list(Message.objects.filter(ticket=source).order_by("seq").values_list("pk", flat=True))
+    offset = target.message_count
+    # Two steps so the (ticket, seq) unique constraint never sees a clash mid-update.
+    for index, message_id in enumerate(moved, start=1):
+        Message.objects.filter(pk=message_id).update(ticket=target, seq=offset + index)
+    Attachment.objects.filter(ticket=source).update(ticket=target)
+    target.message_count = offset + len(moved)
+    target.save(update_fields=["message_count", "updated_at"])
+    source.merged_into = target
+    source.message_count = 0
+    source.status = S.CLOSED
+    source.save(update_fields=["merged_into", "message_count", "status", "updated_at"])
+    event_record(ticket=source, actor=actor, field="merged_into", before="", after=f"#{target.number}")
+    event_record(ticket=target, actor=actor, field="merged_from", before="", after=f"#{source.number}")
+    ticket_reindex_search(ticket=target)
+    ticket_reindex_search(ticket=source)
+    broadcast_ticket_changed(ticket=source, kind="merged", extra={"into": target.id})
+    broadcast_ticket_changed(ticket=target, kind="updated")
+    return target
+
+
+@transaction.atomic
+def tickets_bulk_update(*, user, ticket_ids: Iterable[int], **changes) -> list[Ticket]:
+    """Bulk actions go through the same access check and the same service as single edits."""
+    from helpdesk.selectors.access import ticket_access
+
+    updated = []
+    for ticket_id in sorted(set(ticket_ids)):
+        ticket = ticket_access(user=user, ticket_id=ticket_id)
+        updated.append(ticket_update(ticket=ticket, actor=user, **changes))
+    return updated

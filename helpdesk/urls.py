@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="desk:inbox", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("desk/", include("helpdesk.views.desk.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,84 @@
+"""Shared fixtures. Data is built through the real services, as the product builds it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from helpdesk.models import Agent, Customer, Team, TeamMembership
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_agent(
+    username: str, *, teams=(), role: str = Agent.Role.AGENT, password: str = "pw-123456"
+) -> Agent:
+    user = get_user_model().objects.create_user(
+        username=username, password=password, email=f"{username}@example.com", first_name=username.title()
+    )
+    agent = Agent.objects.create(user=user, role=role)
+    for team in teams:
+        TeamMembership.objects.create(team=team, agent=agent)
+    return agent
+
+
+def make_customer(email: str = "cust@example.com", name: str = "Casey Customer", **extra) -> Customer:
+    return Customer.objects.create(email=email, name=name, **extra)
+
+
+@pytest.fixture
+def team(db):
+    return Team.objects.create(name="Support", slug="support", description="General product questions")
+
+
+@pytest.fixture
+def other_team(db):
+    return Team.objects.create(name="Billing", slug="billing", description="Invoices, refunds, payments")
+
+
+@pytest.fixture
+def agent(team):
+    return make_agent("alice", teams=[team])
+
+
+@pytest.fixture
+def other_agent(other_team):
+    return make_agent("bob", teams=[other_team])
+
+
+@pytest.fixture
+def admin_agent(db):
+    agent = make_agent("root-admin", role=Agent.Role.ADMIN)
+    agent.user.is_staff = True
+    agent.user.is_superuser = True
+    agent.user.save()
+    return agent
+
+
+@pytest.fixture
+def customer(db):
+    return make_customer()
+
+
+@pytest.fixture
+def ticket(customer, team):
+    from helpdesk.services.tickets import ticket_create
+
+    return ticket_create(
+        requester=customer, subject="Cannot log in", body_text="I cannot log in since yesterday.", team=team
+    )
+
+
+@pytest.fixture
+def client_agent(client, agent):
+    client.force_login(agent.user)
+    return client
+
+
+@pytest.fixture
+def client_admin(client, admin_agent):
+    client.force_login(admin_agent.user)
+    return client
