@@ -1,0 +1,67 @@
+"""Django admin for the ai app. Other modules append their ModelAdmins below."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ai.llm.budget import budget_remaining, tokens_used_this_month
+from ai.llm.config import is_configured
+from ai.models import AISettings, TokenUsage
+
+
+@admin.register(AISettings)
+class AISettingsAdmin(admin.ModelAdmin):
+    """A singleton: the one row is edited, never added twice or deleted."""
+
+    fieldsets = [
+        (
+            _("Generative features"),
+            {"fields": ["answers_enabled", "drafts_enabled", "summaries_enabled", "triage_llm_enabled"]},
+        ),
+        (
+            _("Budget and thresholds"),
+            {"fields": ["monthly_token_budget", "confidence_threshold", "usage_summary"]},
+        ),
+    ]
+    readonly_fields = ["usage_summary"]
+
+    def has_add_permission(self, request) -> bool:
+        return not AISettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("This month"))
+    def usage_summary(self, obj: AISettings) -> str:
+        if not is_configured():
+            return str(
+                _("No model configured (OPENAI_API_KEY unset): every feature runs in extractive mode.")
+            )
+        remaining = budget_remaining(obj)
+        used = tokens_used_this_month()
+        if remaining is None:
+            return str(_("%(used)s tokens used, no budget limit.") % {"used": f"{used:,}"})
+        return str(
+            _("%(used)s tokens used, %(remaining)s left.")
+            % {"used": f"{used:,}", "remaining": f"{remaining:,}"}
+        )
+
+
+@admin.register(TokenUsage)
+class TokenUsageAdmin(admin.ModelAdmin):
+    """The ledger is written by the provider only; admins read it."""
+
+    list_display = ["month", "feature", "prompt_tokens", "completion_tokens", "calls"]
+    list_filter = ["feature", "month"]
+    date_hierarchy = "month"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-month", "feature")

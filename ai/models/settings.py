@@ -1,0 +1,82 @@
+"""Admin-editable AI settings (a singleton) and the monthly token ledger."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SINGLETON_PK = 1
+
+
+class AISettings(models.Model):
+    """One row (pk=1): which features may call the model, the token budget, the handoff threshold."""
+
+    answers_enabled = models.BooleanField(
+        _("generated answers"), default=True, help_text=_("Off: answers quote knowledge-base passages only.")
+    )
+    drafts_enabled = models.BooleanField(
+        _("generated drafts"), default=True, help_text=_("Off: agent drafts are extractive.")
+    )
+    summaries_enabled = models.BooleanField(
+        _("generated summaries"),
+        default=True,
+        help_text=_("Off: summaries pick key sentences of the thread."),
+    )
+    triage_llm_enabled = models.BooleanField(
+        _("model-based triage"),
+        default=True,
+        help_text=_("Off: triage uses nearest neighbours over history."),
+    )
+    monthly_token_budget = models.PositiveBigIntegerField(
+        _("monthly token budget"),
+        default=0,
+        help_text=_("Prompt plus completion tokens per calendar month (UTC). 0 means unlimited."),
+    )
+    confidence_threshold = models.FloatField(
+        _("confidence threshold"),
+        default=0.55,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("Answers below this confidence are handed off to a person."),
+    )
+
+    class Meta:
+        verbose_name = _("AI settings")
+        verbose_name_plural = _("AI settings")
+
+    def __str__(self) -> str:
+        return str(_("AI settings"))
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = SINGLETON_PK  # there is only ever one row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> AISettings:
+        settings_row, _created = cls.objects.get_or_create(pk=SINGLETON_PK)
+        return settings_row
+
+
+class TokenUsage(models.Model):
+    """Tokens spent per calendar month (first day, UTC) and feature; updated with F() expressions."""
+
+    month = models.DateField(_("month"))
+    feature = models.CharField(_("feature"), max_length=32)
+    prompt_tokens = models.PositiveBigIntegerField(_("prompt tokens"), default=0)
+    completion_tokens = models.PositiveBigIntegerField(_("completion tokens"), default=0)
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+
+    class Meta:
+        verbose_name = _("token usage")
+        verbose_name_plural = _("token usage")
+        ordering = ["-month", "feature"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "feature"], name="ai_tokenusage_month_feature")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.feature}: {self.total_tokens}"
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
