@@ -1,0 +1,21 @@
+from knowledge.models.articles import (
+    Article,
+    ArticleAsset,
+    ArticleEvent,
+    ArticleRevision,
+    ArticleSource,
+    ArticleStatus,
+)
+from knowledge.models.categories import Category
+from knowledge.models.feedback import ArticleFeedback
+
+__all__ = [
+    "Article",
+    "ArticleAsset",
+    "ArticleEvent",
+    "ArticleFeedback",
+    "ArticleRevision",
+    "ArticleSource",
+    "ArticleStatus",
+    "Category",
+]
