@@ -1,18 +1,28 @@
+from helpdesk.models.csat import CsatSurvey
 from helpdesk.models.customers import Customer
 from helpdesk.models.desk_settings import DeskSettings
 from helpdesk.models.events import TicketEvent
+from helpdesk.models.integrations import ApiToken, Webhook, WebhookDelivery
 from helpdesk.models.macros import Macro
 from helpdesk.models.messages import Attachment, Message
 from helpdesk.models.people import Agent, Team, TeamMembership
+from helpdesk.models.portal import Deflection, MagicLink
+from helpdesk.models.sla import Holiday, SLAPolicy, TicketSLA
 from helpdesk.models.tickets import Tag, Ticket, TicketChannel, TicketPriority, TicketStatus
 
 __all__ = [
     "Agent",
+    "ApiToken",
     "Attachment",
+    "CsatSurvey",
     "Customer",
+    "Deflection",
     "DeskSettings",
+    "Holiday",
     "Macro",
+    "MagicLink",
     "Message",
+    "SLAPolicy",
     "Tag",
     "Team",
     "TeamMembership",
@@ -20,5 +30,8 @@ __all__ = [
     "TicketChannel",
     "TicketEvent",
     "TicketPriority",
+    "TicketSLA",
     "TicketStatus",
+    "Webhook",
+    "WebhookDelivery",
 ]
