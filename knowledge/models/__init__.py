@@ -7,6 +7,7 @@ from knowledge.models.articles import (
     ArticleStatus,
 )
 from knowledge.models.categories import Category
+from knowledge.models.chunks import Chunk, ChunkAudience
 from knowledge.models.feedback import ArticleFeedback
 
 __all__ = [
@@ -18,4 +19,6 @@ __all__ = [
     "ArticleSource",
     "ArticleStatus",
     "Category",
+    "Chunk",
+    "ChunkAudience",
 ]
