@@ -13,6 +13,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('knowledge', '0001_initial'),
+        # The vector extension is created there.
+        ('helpdesk', '0001_initial'),
     ]
 
     operations = [
