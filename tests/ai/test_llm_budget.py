@@ -104,6 +104,7 @@ def test_over_budget_nothing_reaches_the_server(llm_peer):
     assert llm.budget_remaining() == 0
     assert llm.generation_mode("answer") == llm.GenerationMode(False, "budget_exceeded")
     assert llm.generation_mode("answer").label == "extractive"
+    assert "budget" in llm.generation_mode("answer").explanation
     with pytest.raises(llm.LLMBudgetExceeded) as raised:
         llm.complete(feature="answer", messages=QUESTION)
     assert raised.value.reason == "budget_exceeded"
