@@ -294,3 +294,23 @@ def embedding_text(*, title: str, heading_path: tuple[str, ...] | list[str], tex
     """What the embedder and the full-text index see for one chunk: its context, then its body."""
     context = " › ".join([part for part in [title, *heading_path] if part])
     return f"{context}\n{text}" if context else text
+
+
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
+_MD_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|`+)(?=\S)(.+?)(?<=\S)\1")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def markdown_inline_to_text(text: str) -> str:
+    """Drop inline markdown syntax that only adds noise to embeddings and snippets.
+
+    Links keep their label, images their alt text, wiki links their label (or slug); emphasis and
+    code markers go. Structure (headings, paragraphs, list markers) is left to the chunker.
+    """
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _WIKI_LINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return _HTML_TAG.sub(" ", text)

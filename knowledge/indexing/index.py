@@ -1,0 +1,170 @@
+"""Keep an article's chunks in step with the article: chunk, embed, swap atomically.
+
+``article_index(article_id)`` is the only writer of the Chunk table. Embedding (the slow part) runs
+outside any transaction; the swap (delete old chunks, insert new ones, fill their tsvectors) is one
+short transaction, so a concurrent search sees either the old chunks or the new ones, never none.
+Chunks whose embedded text and model are unchanged keep their stored vector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from knowledge.indexing.chunking import (
+    TextChunk,
+    chunk_document,
+    embedding_text,
+    markdown_inline_to_text,
+)
+from knowledge.indexing.embeddings import Embedder, get_embedder
+from knowledge.models import Article, ArticleStatus, Chunk, ChunkAudience
+
+# PostgreSQL text-search configuration per article language; anything else gets 'simple'
+# (lower-casing, no stemming, no stop words), which still matches exact words in any language.
+SEARCH_CONFIGS = {"en": "english", "de": "german"}
+DEFAULT_SEARCH_CONFIG = "simple"
+
+_FILL_SEARCH_VECTORS = """
+UPDATE knowledge_chunk AS c
+SET search_vector =
+    setweight(to_tsvector(c.search_config::regconfig, %s || ' ' || array_to_string(c.heading_path, ' ')), 'A')
+    || setweight(to_tsvector(c.search_config::regconfig, c.text), 'D')
+WHERE c.article_id = %s
+"""
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    article_id: int
+    chunks: int
+    embedded: int  # chunks whose vector was computed now (the rest were reused)
+    removed: int
+
+
+def search_config_for(language: str) -> str:
+    return SEARCH_CONFIGS.get((language or "").split("-")[0].lower(), DEFAULT_SEARCH_CONFIG)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_indexable(article: Article | None) -> bool:
+    return article is not None and article.status == ArticleStatus.PUBLISHED
+
+
+@dataclass
+class _Plan:
+    """An article's chunks and the text each one embeds, before any vector is computed."""
+
+    article: Article
+    pieces: list[TextChunk]
+    texts: list[str]
+    hashes: list[str]
+
+
+def _plan(article: Article) -> _Plan:
+    pieces = chunk_document(markdown_inline_to_text(article.body_md or article.summary), title=article.title)
+    texts = [embedding_text(title=article.title, heading_path=p.heading_path, text=p.text) for p in pieces]
+    return _Plan(article=article, pieces=pieces, texts=texts, hashes=[content_hash(t) for t in texts])
+
+
+def article_index(article_id: int, *, embedder: Embedder | None = None) -> IndexResult:
+    """Re-index one article; unpublished, archived or deleted articles lose their chunks."""
+    article = Article.objects.filter(pk=article_id).first()
+    if not is_indexable(article):
+        with transaction.atomic():
+            removed, _ = Chunk.objects.filter(article_id=article_id).delete()
+        return IndexResult(article_id=article_id, chunks=0, embedded=0, removed=removed)
+    embedder = embedder or get_embedder()
+    plan = _plan(article)
+    reusable = dict(
+        Chunk.objects.filter(
+            article_id=article_id, embedding_model=embedder.name, content_hash__in=plan.hashes
+        ).values_list("content_hash", "embedding")
+    )
+    missing = sorted({i for i, digest in enumerate(plan.hashes) if digest not in reusable})
+    fresh = embedder.embed_documents([plan.texts[i] for i in missing]) if missing else []
+    vectors = {plan.hashes[i]: vector for i, vector in zip(missing, fresh, strict=True)}
+    vectors.update(reusable)
+    return _swap(plan, vectors, embedder.name, embedded=len(missing))
+
+
+def articles_index_bulk(
+    article_ids: list[int], *, embedder: Embedder | None = None, batch: int = 256, progress=None
+) -> list[IndexResult]:
+    """Index many articles with full embedding batches (eval loads, kb_reindex --all).
+
+    Vectors are always recomputed. ``progress`` is a callable taking the number of chunks embedded.
+    """
+    embedder = embedder or get_embedder()
+    results = []
+    plans = [_plan(a) for a in Article.objects.filter(pk__in=article_ids).order_by("pk") if is_indexable(a)]
+    pending: list[_Plan] = []
+    for plan in plans:
+        pending.append(plan)
+        if sum(len(p.texts) for p in pending) >= batch or plan is plans[-1]:
+            texts = [text for p in pending for text in p.texts]
+            vectors = iter(embedder.embed_documents(texts) if texts else [])
+            for p in pending:
+                results.append(_swap(p, {h: next(vectors) for h in p.hashes}, embedder.name, len(p.texts)))
+            if progress:
+                progress(len(texts))
+            pending = []
+    return results
+
+
+def _swap(plan: _Plan, vectors: dict, model_name: str, embedded: int) -> IndexResult:
+    article_id = plan.article.pk
+    with transaction.atomic():
+        # Lock the article row: two indexers of one article queue up instead of interleaving, and
+        # an article unpublished while we were embedding is not brought back.
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        removed, _ = Chunk.objects.filter(article_id=article_id).delete()
+        if not is_indexable(article):
+            return IndexResult(article_id=article_id, chunks=0, embedded=0, removed=removed)
+        audience = ChunkAudience.INTERNAL if article.internal_only else ChunkAudience.PUBLIC
+        config = search_config_for(article.language)
+        Chunk.objects.bulk_create(
+            Chunk(
+                article_id=article_id,
+                ordinal=piece.ordinal,
+                heading_path=list(piece.heading_path),
+                text=piece.text,
+                word_count=piece.word_count,
+                language=article.language,
+                audience=audience,
+                category_id=article.category_id,
+                embedding=vectors[digest],
+                embedding_model=model_name,
+                search_config=config,
+                content_hash=digest,
+            )
+            for piece, digest in zip(plan.pieces, plan.hashes, strict=True)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(_FILL_SEARCH_VECTORS, [article.title, article_id])
+    return IndexResult(article_id=article_id, chunks=len(plan.pieces), embedded=embedded, removed=removed)
+
+
+def stale_article_ids(model_name: str, *, everything: bool = False) -> list[int]:
+    """Published articles to re-embed: all of them, or those with a chunk from another model (or none)."""
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    if everything:
+        return list(published.order_by("pk").values_list("pk", flat=True))
+    outdated = set(Chunk.objects.exclude(embedding_model=model_name).values_list("article_id", flat=True))
+    indexed = set(Chunk.objects.values_list("article_id", flat=True).distinct())
+    ids = published.order_by("pk").values_list("pk", flat=True)
+    return [pk for pk in ids if pk in outdated or pk not in indexed]
+
+
+def orphan_article_ids() -> list[int]:
+    """Articles that have chunks but are no longer published."""
+    return list(
+        Chunk.objects.exclude(article__status=ArticleStatus.PUBLISHED)
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
