@@ -1,0 +1,69 @@
+"""Reads for the public help center that combine articles with retrieval."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import nh3
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.html import escape
+
+from knowledge.models import Article
+from knowledge.selectors.articles import public_article_search, public_articles
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HelpSearchResult:
+    article: Article
+    snippet: str  # safe HTML: escaped text, matched words in <mark>
+
+
+def articles_for_reader(*, language: str) -> QuerySet[Article]:
+    """One public article per family for a reader of `language`: the translation in that language
+    where one is published, otherwise the original."""
+    translated = public_articles().filter(translation_of=OuterRef("pk"), language=language)
+    return public_articles().filter(
+        Q(translation_of__isnull=True, language=language)
+        | (Q(translation_of__isnull=True) & ~Exists(translated))
+        | Q(translation_of__isnull=False, language=language)
+    )
+
+
+def help_center_search(*, query: str, language: str | None = None, limit: int = 8) -> list[HelpSearchResult]:
+    """Instant search for customers: the hybrid retrieval with audience=public, one result per
+    article; full text over public articles when retrieval is unavailable or has nothing indexed."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return []
+    results = _retrieval_results(query, limit)
+    if results:
+        return results
+    return [
+        HelpSearchResult(article=article, snippet=escape(article.summary or article.body_md[:200]))
+        for article in public_article_search(query=query, language=language, limit=limit)
+    ]
+
+
+def _retrieval_results(query: str, limit: int) -> list[HelpSearchResult]:
+    try:
+        from knowledge.selectors.search import search
+    except ImportError:
+        return []
+    try:
+        hits = search(query, k=limit * 3, audience="public")
+    except Exception:  # the embedding model may be unavailable; full text still answers
+        logger.exception("help-center retrieval failed; falling back to full text")
+        return []
+    ordered_ids, snippets = [], {}
+    for hit in hits:
+        if hit.article_id not in snippets:
+            ordered_ids.append(hit.article_id)
+            snippets[hit.article_id] = nh3.clean(hit.snippet or "", tags={"mark"}, attributes={})
+    # Visibility is checked here again: whatever the index says, only public articles are shown.
+    articles = public_articles().in_bulk(ordered_ids)
+    return [
+        HelpSearchResult(article=articles[pk], snippet=snippets[pk]) for pk in ordered_ids if pk in articles
+    ][:limit]

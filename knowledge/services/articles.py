@@ -1,0 +1,326 @@
+"""Every write to an article. Each content change is a new revision; every other change is an
+ArticleEvent (who, field, before, after). After commit the article is handed to the indexer, which
+decides from its status and audience what to index (and removes chunks of unpublished articles)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from helpdesk.errors import ApplicationError
+from helpdesk.services.audit import actor_user
+from knowledge.markdown import ResolvedLink, render_markdown
+from knowledge.models import (
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    ArticleSource,
+    ArticleStatus,
+    Category,
+)
+
+logger = logging.getLogger(__name__)
+
+CONTENT_FIELDS = ("title", "summary", "body_md")
+# Paths of the help center that an article slug must not shadow (see knowledge/urls_public.py).
+RESERVED_SLUGS = frozenset({"search", "sitemap-xml", "c", "assets", "feedback", "new", "preview", "upload"})
+TRACKED_FIELDS = ("slug", "category", "language", "internal_only", "translation_of", "position")
+_UNSET = object()
+
+
+class ArticleError(ApplicationError):
+    pass
+
+
+@transaction.atomic
+def article_create(
+    *,
+    title: str,
+    body_md: str = "",
+    summary: str = "",
+    category: Category | None = None,
+    language: str = "en",
+    slug: str = "",
+    internal_only: bool = False,
+    translation_of: Article | None = None,
+    position: int = 0,
+    publish: bool = False,
+    actor=None,
+    note: str = "",
+    source: str = ArticleSource.MANUAL,
+    external_id: str = "",
+    source_url: str = "",
+    content_hash: str = "",
+) -> Article:
+    title = _clean_title(title)
+    user = actor_user(actor)
+    article = Article(
+        title=title,
+        slug=_unique_slug(slug or title),
+        summary=(summary or "").strip(),
+        body_md=body_md or "",
+        category=category,
+        language=(language or "en").strip().lower(),
+        internal_only=internal_only,
+        translation_of=_translation_root(translation_of),
+        position=position,
+        created_by=user,
+        updated_by=user,
+        source=source,
+        external_id=external_id,
+        source_url=source_url,
+        content_hash=content_hash,
+    )
+    _check_translation(article)
+    if publish:
+        article.status = ArticleStatus.PUBLISHED
+        article.published_at = timezone.now()
+    article.body_html = _render(article.body_md)
+    article.save()
+    _revision_add(article=article, user=user, note=note or _("Created"))
+    _event(article, actor, "created", "", article.status)
+    if article.is_public:
+        _refresh_linking_articles(article)
+    _after_change(article)
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    actor=None,
+    note: str = "",
+    title=_UNSET,
+    body_md=_UNSET,
+    summary=_UNSET,
+    category=_UNSET,
+    language=_UNSET,
+    slug=_UNSET,
+    internal_only=_UNSET,
+    translation_of=_UNSET,
+    position=_UNSET,
+    content_hash=_UNSET,
+    source_url=_UNSET,
+) -> Article:
+    """Change the given fields. A change of title, summary or body adds a revision; other fields
+    are recorded as events. Saving without changes writes nothing."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    requested = {
+        "title": _clean_title(title) if title is not _UNSET else _UNSET,
+        "body_md": body_md,
+        "summary": summary.strip() if isinstance(summary, str) else summary,
+        "category": category,
+        "language": language.strip().lower() if isinstance(language, str) else language,
+        "slug": _unique_slug(slug, exclude_pk=article.pk) if slug not in (_UNSET, article.slug) else _UNSET,
+        "internal_only": internal_only,
+        "translation_of": _translation_root(translation_of) if translation_of is not _UNSET else _UNSET,
+        "position": position,
+    }
+    changed = {name: value for name, value in requested.items() if value is not _UNSET}
+    changed = {name: value for name, value in changed.items() if getattr(article, name) != value}
+    if content_hash is not _UNSET:
+        article.content_hash = content_hash
+    if source_url is not _UNSET:
+        article.source_url = source_url
+    if not changed and content_hash is _UNSET and source_url is _UNSET:
+        return article
+
+    before = {name: getattr(article, name) for name in changed}
+    for name, value in changed.items():
+        setattr(article, name, value)
+    _check_translation(article)
+    article.updated_by = actor_user(actor)
+    if "body_md" in changed:
+        article.body_html = _render(article.body_md)
+    article.save()
+    if any(name in changed for name in CONTENT_FIELDS):
+        _revision_add(article=article, user=actor_user(actor), note=note)
+    for name in changed:
+        if name not in CONTENT_FIELDS:
+            _event(article, actor, name, before[name], changed[name])
+    if {"slug", "internal_only"} & changed.keys():
+        _refresh_linking_articles(article, extra_slugs=[before.get("slug")])
+    _after_change(article)
+    return article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, actor=None) -> Article:
+    return _status_set(article=article, actor=actor, status=ArticleStatus.PUBLISHED)
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, actor=None) -> Article:
+    """Back to draft: gone from the help center, search and customer-facing retrieval."""
+    return _status_set(article=article, actor=actor, status=ArticleStatus.DRAFT)
+
+
+@transaction.atomic
+def article_archive(*, article: Article, actor=None) -> Article:
+    return _status_set(article=article, actor=actor, status=ArticleStatus.ARCHIVED)
+
+
+@transaction.atomic
+def article_restore_revision(*, article: Article, revision: ArticleRevision, actor=None) -> Article:
+    """Copy an old revision's title, summary and body back; this is itself a new revision."""
+    if revision.article_id != article.pk:
+        raise ArticleError(_("That revision belongs to another article."))
+    return article_update(
+        article=article,
+        actor=actor,
+        title=revision.title,
+        summary=revision.summary,
+        body_md=revision.body_md,
+        note=_("Restored revision %(number)d") % {"number": revision.number},
+    )
+
+
+def article_rerender(*, article: Article) -> None:
+    """Re-render the cached HTML (after a linked article appeared, moved or disappeared)."""
+    html = _render(article.body_md)
+    if html != article.body_html:
+        Article.objects.filter(pk=article.pk).update(body_html=html)
+        article.body_html = html
+
+
+def render_preview(*, body_md: str) -> str:
+    """The editor's live preview: exactly what the help center will show."""
+    return _render(body_md)
+
+
+def _status_set(*, article: Article, actor, status: str) -> Article:
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status == status:
+        return article
+    before = article.status
+    article.status = status
+    article.updated_by = actor_user(actor)
+    if status == ArticleStatus.PUBLISHED and article.published_at is None:
+        article.published_at = timezone.now()
+    article.save(update_fields=["status", "updated_by", "published_at", "updated_at"])
+    _event(article, actor, "status", before, status)
+    _refresh_linking_articles(article)
+    _after_change(article)
+    return article
+
+
+def _revision_add(*, article: Article, user, note: str) -> ArticleRevision:
+    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return ArticleRevision.objects.create(
+        article=article,
+        number=last + 1,
+        title=article.title,
+        summary=article.summary,
+        body_md=article.body_md,
+        author=user,
+        note=(note or "")[:300],
+    )
+
+
+def _event(article: Article, actor, field: str, before, after) -> None:
+    before_s = "" if before is None else str(before)
+    after_s = "" if after is None else str(after)
+    if before_s == after_s and field != "created":
+        return
+    user = actor_user(actor)
+    ArticleEvent.objects.create(
+        article=article,
+        actor=user,
+        actor_label=(user.get_username() if user is not None else "system")[:100],
+        field=field,
+        before=before_s,
+        after=after_s,
+    )
+
+
+def _public_link(slug: str) -> ResolvedLink | None:
+    from knowledge.selectors.articles import public_articles
+
+    target = public_articles().select_related(None).filter(slug=slug).only("slug", "title").first()
+    if target is None:
+        return None
+    return ResolvedLink(url=target.get_absolute_url(), title=target.title)
+
+
+def _render(body_md: str) -> str:
+    # Links resolve only to public articles, so a customer page never names a draft or internal one.
+    return render_markdown(body_md, resolve=_public_link).html
+
+
+def _refresh_linking_articles(article: Article, extra_slugs=()) -> None:
+    """Articles that link to this one show a live link or a plain label depending on its visibility."""
+    slugs = {article.slug, *(s for s in extra_slugs if s)}
+    for slug in slugs:
+        for linking in Article.objects.filter(body_md__contains=slug).exclude(pk=article.pk):
+            article_rerender(article=linking)
+
+
+def _after_change(article: Article) -> None:
+    article_id = article.pk
+    transaction.on_commit(lambda: schedule_index(article_id))
+
+
+def schedule_index(article_id: int) -> None:
+    """Hand the article to the retrieval indexer (it indexes published articles, drops the others)."""
+    try:
+        from knowledge.indexing.tasks import schedule_article_index
+    except ImportError:  # the indexer is optional for authoring; retrieval simply lags
+        logger.warning("knowledge.indexing.tasks is not available; article %s not indexed", article_id)
+        return
+    schedule_article_index(article_id)
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ArticleError(_("An article needs a title."))
+    return title[:300]
+
+
+def _unique_slug(value: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(value)[:180].strip("-") or "article"
+    candidate, counter = base, 2
+    others = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
+    while candidate in RESERVED_SLUGS or others.filter(slug=candidate).exists():
+        candidate, counter = f"{base}-{counter}", counter + 1
+    return candidate
+
+
+def _translation_root(original: Article | None) -> Article | None:
+    # Translations always point at the original, never at another translation.
+    if original is None:
+        return None
+    return original.translation_of or original
+
+
+def _check_translation(article: Article) -> None:
+    original = article.translation_of
+    if original is None:
+        return
+    if original.pk == article.pk:
+        raise ArticleError(_("An article cannot be a translation of itself."))
+    if original.language == article.language:
+        raise ArticleError(_("A translation needs a different language than the original."))
+    clash = Article.objects.filter(translation_of=original, language=article.language).exclude(pk=article.pk)
+    if clash.exists():
+        raise ArticleError(
+            _("There is already a %(language)s translation of this article.") % {"language": article.language}
+        )
+
+
+__all__ = [
+    "ArticleError",
+    "article_archive",
+    "article_create",
+    "article_publish",
+    "article_rerender",
+    "article_restore_revision",
+    "article_unpublish",
+    "article_update",
+    "render_preview",
+]
