@@ -1,7 +1,100 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+"""The inbox: views, filters, search, keyset pages, bulk actions. htmx gets only the results."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from helpdesk.errors import ApplicationError
+from helpdesk.models import TicketPriority, TicketStatus
+from helpdesk.selectors.inbox import (
+    INBOX_VIEWS,
+    UNSOLVED,
+    inbox_default_view,
+    inbox_filter_choices,
+    inbox_page,
+    inbox_query_from_params,
+)
+from helpdesk.services.tickets import tickets_bulk_update
+from helpdesk.views.desk.common import agent_required, is_htmx
+from helpdesk.views.desk.forms import BulkForm
+
+RESULTS_TEMPLATE = "desk/partials/inbox_results.html"
 
 
-@login_required
+@require_GET
+@agent_required
+@vary_on_headers("HX-Request")
 def inbox(request):
-    return HttpResponse("inbox")
+    query = inbox_query_from_params(request.GET, default_view=inbox_default_view(request.user))
+    page = inbox_page(user=request.user, query=query)
+    context = {
+        "page": page,
+        "query": query,
+        "next_url": _inbox_url(query.params(cursor=page.next_cursor)) if page.has_next else "",
+        "previous_url": _inbox_url(query.params(cursor=page.previous_cursor)) if page.has_previous else "",
+        "refresh_url": request.get_full_path(),
+    }
+    if is_htmx(request):
+        return render(request, RESULTS_TEMPLATE, context)
+    context.update(
+        inbox_filter_choices(),
+        views=[
+            (key, label, _inbox_url(query.params(view=key, status="", assignee="")))
+            for key, label in INBOX_VIEWS.items()
+        ],
+        status_links=[
+            (value, label, _inbox_url(query.params(status=value)))
+            for value, label in [(UNSOLVED, _("Unsolved"))] + list(TicketStatus.choices)
+        ],
+        priorities=TicketPriority.choices,
+    )
+    return render(request, "desk/inbox.html", context)
+
+
+@require_POST
+@agent_required
+def bulk_update(request):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Select at least one ticket."))
+    else:
+        changes = form.changes(me=request.agent)
+        if not changes:
+            messages.warning(request, _("Choose what to change first."))
+        else:
+            try:
+                updated = tickets_bulk_update(
+                    user=request.user, ticket_ids=form.cleaned_data["ticket_ids"], **changes
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            except (PermissionDenied, Http404):
+                messages.error(
+                    request, _("Some of the selected tickets are not yours to change; nothing was changed.")
+                )
+            else:
+                count = len(updated)
+                messages.success(
+                    request, ngettext("Updated %(n)d ticket.", "Updated %(n)d tickets.", count) % {"n": count}
+                )
+    # Post/redirect/get; htmx follows the redirect with its headers and receives the results partial.
+    return redirect(back or "desk:inbox")
+
+
+def _inbox_url(params: dict) -> str:
+    base = reverse("desk:inbox")
+    return f"{base}?{urlencode(params)}" if params else base

@@ -1,12 +1,24 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from helpdesk.views.desk import inbox
+from helpdesk.views.desk import agent_settings, attachments, inbox, tickets
 
 app_name = "desk"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="desk/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="desk/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", inbox.inbox, name="inbox"),
+    path("bulk/", inbox.bulk_update, name="bulk_update"),
+    path("tickets/<int:ticket_id>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<int:ticket_id>/reply/", tickets.ticket_reply, name="ticket_reply"),
+    path("tickets/<int:ticket_id>/properties/", tickets.ticket_properties, name="ticket_properties"),
+    path("tickets/<int:ticket_id>/assign-me/", tickets.ticket_assign_me, name="ticket_assign_me"),
+    path("tickets/<int:ticket_id>/merge/", tickets.ticket_merge_into, name="ticket_merge"),
+    path("attachments/<int:attachment_id>/", attachments.attachment_download, name="attachment"),
+    path("settings/", agent_settings.agent_settings, name="settings"),
 ]

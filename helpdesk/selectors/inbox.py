@@ -1,0 +1,241 @@
+"""Inbox reads: views, filters, full-text search and keyset pagination over visible tickets.
+
+The page costs the same number of queries whatever its size: one for the tickets (requester,
+assignee and team joined, the last public message as a subquery) and one for their tags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery
+from django.core import signing
+from django.db.models import BooleanField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Agent, Message, Tag, Team, Ticket, TicketPriority, TicketStatus
+from helpdesk.selectors.access import agent_for, visible_tickets
+
+CURSOR_SALT = "helpdesk.inbox.cursor"
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+NUMBER_QUERY = re.compile(r"^\s*#\s*(\d{1,9})\s*$")
+UNSOLVED = "unsolved"  # a status filter value: everything not solved or closed
+
+INBOX_VIEWS: dict[str, Any] = {
+    "mine": _("Mine"),
+    "unassigned": _("Unassigned"),
+    "teams": _("My teams"),
+    "all": _("All"),
+}
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    view: str = "teams"
+    status: str = ""
+    priority: str = ""
+    team: int | None = None
+    assignee: str = ""  # "", "me", "none" or an agent id
+    tag: str = ""
+    q: str = ""
+    cursor: str = ""
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    def params(self, **overrides) -> dict[str, str]:
+        """The query string that reproduces this query (without the cursor unless given)."""
+        query = replace(self, **{"cursor": "", **overrides})
+        pairs = {
+            "view": query.view,
+            "status": query.status,
+            "priority": query.priority,
+            "team": str(query.team or ""),
+            "assignee": query.assignee,
+            "tag": query.tag,
+            "q": query.q,
+            "cursor": query.cursor,
+            "size": "" if query.page_size == DEFAULT_PAGE_SIZE else str(query.page_size),
+        }
+        return {key: value for key, value in pairs.items() if value}
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.status or self.priority or self.team or self.assignee or self.tag or self.q)
+
+
+@dataclass
+class InboxPage:
+    tickets: list[Ticket]
+    query: InboxQuery
+    next_cursor: str = ""
+    previous_cursor: str = ""
+    ticket_ids: list[int] = field(default_factory=list)
+
+    @property
+    def has_next(self) -> bool:
+        return bool(self.next_cursor)
+
+    @property
+    def has_previous(self) -> bool:
+        return bool(self.previous_cursor)
+
+
+def inbox_query_from_params(params, *, default_view: str = "teams") -> InboxQuery:
+    """Parse request.GET (or any mapping); unknown or malformed values fall back to defaults."""
+    view = params.get("view", "") if params.get("view", "") in INBOX_VIEWS else default_view
+    status = params.get("status", "")
+    if status not in TicketStatus.values and status != UNSOLVED:
+        status = ""
+    priority = params.get("priority", "")
+    if priority not in TicketPriority.values:
+        priority = ""
+    assignee = params.get("assignee", "")
+    if assignee not in ("me", "none") and not assignee.isdigit():
+        assignee = ""
+    team = params.get("team", "")
+    try:
+        page_size = min(max(int(params.get("size") or DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
+    except ValueError:
+        page_size = DEFAULT_PAGE_SIZE
+    return InboxQuery(
+        view=view,
+        status=status,
+        priority=priority,
+        team=int(team) if team.isdigit() else None,
+        assignee=assignee,
+        tag=params.get("tag", "").strip()[:50],
+        q=params.get("q", "").strip()[:200],
+        cursor=params.get("cursor", ""),
+        page_size=page_size,
+    )
+
+
+def encode_cursor(*, ticket: Ticket, direction: str) -> str:
+    return signing.dumps(
+        [ticket.updated_at.isoformat(), ticket.pk, direction], salt=CURSOR_SALT, compress=True
+    )
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int, str] | None:
+    """An opaque, signed cursor: (updated_at, id, 'n' for next / 'p' for previous), or None if invalid."""
+    if not cursor:
+        return None
+    try:
+        updated_raw, ticket_id, direction = signing.loads(cursor, salt=CURSOR_SALT)
+        updated_at = parse_datetime(updated_raw)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if updated_at is None or direction not in ("n", "p") or not isinstance(ticket_id, int):
+        return None
+    return updated_at, ticket_id, direction
+
+
+def inbox_queryset(*, user, query: InboxQuery) -> QuerySet[Ticket]:
+    """Visible tickets narrowed by the view, filters and search; not yet ordered or paginated."""
+    agent = agent_for(user)
+    tickets = visible_tickets(user=user)
+    if agent is None:
+        return tickets
+    if query.view == "mine":
+        tickets = tickets.filter(assignee=agent)
+    elif query.view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif query.view == "teams":
+        tickets = tickets.filter(team__in=agent.teams.all())
+
+    if query.status == UNSOLVED:
+        tickets = tickets.exclude(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])
+    elif query.status:
+        tickets = tickets.filter(status=query.status)
+    if query.priority:
+        tickets = tickets.filter(priority=query.priority)
+    if query.team:
+        tickets = tickets.filter(team_id=query.team)
+    if query.assignee == "me":
+        tickets = tickets.filter(assignee=agent)
+    elif query.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif query.assignee:
+        tickets = tickets.filter(assignee_id=int(query.assignee))
+    if query.tag:
+        tickets = tickets.filter(tags__name=query.tag)
+    if query.q:
+        number = NUMBER_QUERY.match(query.q)
+        if number:
+            tickets = tickets.filter(number=int(number.group(1)))
+        else:
+            tickets = tickets.filter(
+                search_vector=SearchQuery(query.q, config="simple", search_type="websearch")
+            )
+    return tickets
+
+
+KEYSET_SQL = {
+    "<": '("helpdesk_ticket"."updated_at", "helpdesk_ticket"."id") < (%s, %s)',
+    ">": '("helpdesk_ticket"."updated_at", "helpdesk_ticket"."id") > (%s, %s)',
+}
+
+
+def _keyset(operator: str, updated_at: datetime, ticket_id: int) -> RawSQL:
+    # A row comparison lets PostgreSQL walk the (updated_at, id) index straight to the page.
+    # The SQL is one of two constants; the values are bound parameters.
+    return RawSQL(KEYSET_SQL[operator], [updated_at, ticket_id], output_field=BooleanField())  # noqa: S611
+
+
+def inbox_page(*, user, query: InboxQuery) -> InboxPage:
+    """One page of the inbox, newest activity first, with opaque next/previous cursors."""
+    last_public_text = (
+        Message.objects.filter(ticket=OuterRef("pk"), is_internal=False)
+        .order_by("-seq")
+        .values("body_text")[:1]
+    )
+    tickets = (
+        inbox_queryset(user=user, query=query)
+        .select_related("requester", "assignee__user", "team")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
+        .annotate(preview=Substr(Subquery(last_public_text), 1, 160))
+        .defer("search_vector", "ai_summary")
+    )
+    position = decode_cursor(query.cursor)
+    backwards = position is not None and position[2] == "p"
+    if position is not None:
+        tickets = tickets.filter(_keyset(">" if backwards else "<", position[0], position[1]))
+    order = ("updated_at", "id") if backwards else ("-updated_at", "-id")
+    rows = list(tickets.order_by(*order)[: query.page_size + 1])
+    more = len(rows) > query.page_size
+    rows = rows[: query.page_size]
+    if backwards:
+        rows.reverse()
+
+    page = InboxPage(tickets=rows, query=query, ticket_ids=[t.pk for t in rows])
+    if rows and backwards:
+        # We came back from a later page, so there is always a next one.
+        page.next_cursor = encode_cursor(ticket=rows[-1], direction="n")
+        page.previous_cursor = encode_cursor(ticket=rows[0], direction="p") if more else ""
+    elif rows:
+        page.next_cursor = encode_cursor(ticket=rows[-1], direction="n") if more else ""
+        page.previous_cursor = encode_cursor(ticket=rows[0], direction="p") if position else ""
+    return page
+
+
+def inbox_filter_choices() -> dict[str, list]:
+    """Options for the filter and bulk-action selects: a fixed number of small queries."""
+    return {
+        "teams": list(Team.objects.only("id", "name")),
+        "agents": list(Agent.objects.select_related("user").order_by("display_name", "user__username")),
+        "tags": list(Tag.objects.order_by("name").values_list("name", flat=True)[:300]),
+    }
+
+
+def inbox_default_view(user) -> str:
+    """An agent with no team starts on 'All' (everything they can see), everyone else on 'My teams'."""
+    agent = agent_for(user)
+    if agent is not None and not agent.teams.exists():
+        return "all"
+    return "teams"

@@ -1,0 +1,48 @@
+"""Reads for the desk ticket page: the thread, the audit history and the sidebar choices."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from helpdesk.models import Agent, Attachment, Message, Team, Ticket, TicketEvent, TicketStatus
+from helpdesk.services.tickets import ALLOWED_TRANSITIONS
+
+HISTORY_LIMIT = 200
+
+
+def ticket_thread(*, ticket: Ticket) -> QuerySet[Message]:
+    """Every message of the ticket, internal notes included (this is the agents' view)."""
+    return (
+        Message.objects.filter(ticket=ticket)
+        .select_related("author_agent__user", "author_customer")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .defer("raw")
+        .order_by("seq")
+    )
+
+
+def ticket_history(*, ticket: Ticket) -> list[TicketEvent]:
+    return list(
+        TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("-id")[:HISTORY_LIMIT]
+    )
+
+
+def ticket_status_choices(*, ticket: Ticket) -> list[tuple[str, str, bool]]:
+    """(value, label, allowed) for every status; the current one counts as allowed."""
+    allowed = ALLOWED_TRANSITIONS.get(ticket.status, frozenset()) | {ticket.status}
+    return [(value, label, value in allowed) for value, label in TicketStatus.choices]
+
+
+def sidebar_choices() -> dict[str, list]:
+    return {
+        "agents": list(Agent.objects.select_related("user").order_by("display_name", "user__username")),
+        "teams": list(Team.objects.only("id", "name")),
+    }
+
+
+def attachment_for_download(*, attachment_id: int) -> Attachment | None:
+    return (
+        Attachment.objects.filter(pk=attachment_id)
+        .only("id", "ticket_id", "file", "filename", "content_type")
+        .first()
+    )

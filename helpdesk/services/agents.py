@@ -1,0 +1,69 @@
+"""Agent profile writes: the desk settings page saves through here."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from helpdesk.errors import ApplicationError
+from helpdesk.models import Agent
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+@transaction.atomic
+def agent_profile_update(
+    *, agent: Agent, display_name: str, signature: str, language: str, time_zone: str
+) -> Agent:
+    """Validate and save the agent's own preferences. Empty language/time zone = the install default."""
+    language = (language or "").strip()
+    time_zone = (time_zone or "").strip()
+    if language and language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("Unknown language: %(l)s") % {"l": language}, {"field": "language"})
+    if time_zone and time_zone not in time_zone_names():
+        raise ApplicationError(_("Unknown time zone: %(t)s") % {"t": time_zone}, {"field": "time_zone"})
+    agent.display_name = (display_name or "").strip()[:150]
+    agent.signature = (signature or "").strip()[:2000]
+    agent.language = language
+    agent.time_zone = time_zone
+    agent.save(update_fields=["display_name", "signature", "language", "time_zone"])
+    return agent
+
+
+@transaction.atomic
+def agent_reply(
+    *,
+    agent: Agent,
+    ticket,
+    body_text: str,
+    internal: bool = False,
+    then_status: str = "",
+    attachments=(),
+):
+    """What the reply box does: post a reply (with the agent's signature) or an internal note, then
+    optionally move the ticket to pending or solved. One transaction: a refused status change or a
+    rejected attachment loses nothing because nothing is stored."""
+    from helpdesk.services.messages import message_post
+    from helpdesk.services.tickets import ticket_transition
+
+    body_text = (body_text or "").strip()
+    if body_text and not internal and agent.signature.strip():
+        body_text = f"{body_text}\n\n{agent.signature.strip()}"
+    message = message_post(
+        ticket=ticket,
+        author_kind="agent",
+        author_agent=agent,
+        body_text=body_text,
+        is_internal=internal,
+        attachments=attachments,
+    )
+    if then_status:
+        ticket_transition(ticket=ticket, to_status=then_status, actor=agent)
+    return message

@@ -1,0 +1,37 @@
+"""The agent's own settings page: display name, signature, language, time zone."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from helpdesk.errors import ApplicationError
+from helpdesk.services.agents import agent_profile_update
+from helpdesk.views.desk.common import agent_required
+from helpdesk.views.desk.forms import AgentSettingsForm
+
+
+@agent_required
+def agent_settings(request):
+    agent = request.agent
+    if request.method == "POST":
+        form = AgentSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                agent_profile_update(agent=agent, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(exc.extra.get("field"), exc.message)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect("desk:settings")
+    else:
+        form = AgentSettingsForm(
+            initial={
+                "display_name": agent.display_name,
+                "signature": agent.signature,
+                "language": agent.language,
+                "time_zone": agent.time_zone,
+            }
+        )
+    return render(request, "desk/settings.html", {"form": form, "agent": agent})

@@ -1,0 +1,103 @@
+"""Forms that parse desk input. They only validate; the services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Agent, Team, TicketPriority, TicketStatus
+from helpdesk.services.agents import time_zone_names
+
+THEN_STATUS_CHOICES = [
+    ("", _("Keep status")),
+    (TicketStatus.PENDING, _("Set pending")),
+    (TicketStatus.SOLVED, _("Set solved")),
+]
+
+
+def split_tags(value: str) -> list[str]:
+    return [tag.strip() for tag in (value or "").replace(";", ",").split(",") if tag.strip()]
+
+
+class ReplyForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("reply", _("Reply")), ("note", _("Internal note"))], initial="reply")
+    body = forms.CharField(required=False, max_length=100_000)
+    then_status = forms.ChoiceField(choices=THEN_STATUS_CHOICES, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not self.files.getlist("attachments"):
+            raise forms.ValidationError(_("Write a message or attach a file."))
+        if data.get("kind") == "note":
+            data["then_status"] = ""
+        return data
+
+
+class PropertiesForm(forms.Form):
+    status = forms.ChoiceField(choices=TicketStatus.choices)
+    priority = forms.ChoiceField(choices=TicketPriority.choices)
+    assignee = forms.ModelChoiceField(queryset=Agent.objects.all(), required=False)
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
+    tags = forms.CharField(required=False, max_length=1000)
+
+    def clean_tags(self) -> list[str]:
+        return split_tags(self.cleaned_data["tags"])
+
+
+class MergeForm(forms.Form):
+    target_number = forms.IntegerField(min_value=1, label=_("Merge into ticket number"))
+
+
+class BulkForm(forms.Form):
+    ticket_ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    status = forms.ChoiceField(choices=[("", "")] + list(TicketStatus.choices), required=False)
+    priority = forms.ChoiceField(choices=[("", "")] + list(TicketPriority.choices), required=False)
+    assignee = forms.CharField(required=False)  # "", "me", "none" or an agent id
+    team = forms.CharField(required=False)  # "", "none" or a team id
+    tags = forms.CharField(required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id may be posted; the service checks access for each one.
+        self.fields["ticket_ids"].choices = [(v, v) for v in self.data.getlist("ticket_ids")]
+
+    def changes(self, *, me: Agent) -> dict:
+        """Only the fields the agent chose; an empty select means 'leave as is'."""
+        data = self.cleaned_data
+        changes: dict = {}
+        if data["status"]:
+            changes["status"] = data["status"]
+        if data["priority"]:
+            changes["priority"] = data["priority"]
+        if data["assignee"] == "me":
+            changes["assignee"] = me
+        elif data["assignee"] == "none":
+            changes["assignee"] = None
+        elif data["assignee"].isdigit():
+            changes["assignee"] = Agent.objects.filter(pk=int(data["assignee"])).first()
+        if data["team"] == "none":
+            changes["team"] = None
+        elif data["team"].isdigit():
+            changes["team"] = Team.objects.filter(pk=int(data["team"])).first()
+        if data["tags"].strip():
+            changes["tags"] = split_tags(data["tags"])
+        return changes
+
+
+class AgentSettingsForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), required=False, max_length=150)
+    signature = forms.CharField(
+        label=_("Signature"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Added below every public reply you send."),
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Install default"))] + list(settings.LANGUAGES)
+        self.fields["time_zone"].choices = [("", _("Install default"))] + [(z, z) for z in time_zone_names()]
