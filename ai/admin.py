@@ -65,3 +65,6 @@ class TokenUsageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("-month", "feature")
+
+
+import ai.admin_triage  # noqa: E402, F401  (triage admin classes register themselves)

@@ -6,3 +6,10 @@ class AiConfig(AppConfig):
     name = "ai"
     verbose_name = _("AI")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ai.tasks.triage import on_customer_message_posted, on_ticket_created
+        from helpdesk.hooks import register
+
+        register("ticket_created", on_ticket_created)
+        register("customer_message_posted", on_customer_message_posted)

@@ -1,5 +1,24 @@
 """Models of the ai app, one module per domain, re-exported here."""
 
 from ai.models.settings import AISettings, TokenUsage
+from ai.models.triage import (
+    RoutingRule,
+    TeamAssignmentCursor,
+    TicketTriage,
+    Topic,
+    TriageLabel,
+    TriageModel,
+    TriageSettings,
+)
 
-__all__ = ["AISettings", "TokenUsage"]
+__all__ = [
+    "AISettings",
+    "RoutingRule",
+    "TeamAssignmentCursor",
+    "TicketTriage",
+    "TokenUsage",
+    "Topic",
+    "TriageLabel",
+    "TriageModel",
+    "TriageSettings",
+]

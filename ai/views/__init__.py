@@ -1,0 +1,1 @@
+"""Desk views of the ai app (htmx partials mounted at /desk/ai/)."""
