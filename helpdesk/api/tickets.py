@@ -1,0 +1,220 @@
+"""Tickets and messages. One class per operation family; each does parse -> service -> serialize."""
+
+from __future__ import annotations
+
+import json
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from helpdesk.api.permissions import AgentOrScopedServer, api_actor, api_actor_label, api_tickets, is_server
+from helpdesk.api.serializers import MessageOut, StrictInput, TicketOut
+from helpdesk.models import Agent, Message, Team, TicketChannel, TicketPriority, TicketStatus
+from helpdesk.selectors.access import agent_for
+from helpdesk.services.customers import customer_get_or_create
+from helpdesk.services.messages import message_post
+from helpdesk.services.tickets import ticket_create, ticket_merge, ticket_update
+
+TICKET_FILTERS = [
+    OpenApiParameter("status", str, enum=TicketStatus.values),
+    OpenApiParameter("priority", str, enum=TicketPriority.values),
+    OpenApiParameter("team", int),
+    OpenApiParameter("assignee", int),
+    OpenApiParameter("tag", str),
+    OpenApiParameter("requester", int),
+    OpenApiParameter("q", str, description="Full-text search over subject and messages."),
+]
+
+
+class TicketCursor(CursorPagination):
+    ordering = ("-updated_at", "-id")
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _ticket_queryset(request):
+    return api_tickets(request).select_related("requester", "assignee__user", "team").prefetch_related("tags")
+
+
+def _ticket_for(request, ticket_id):
+    return get_object_or_404(_ticket_queryset(request), pk=ticket_id)
+
+
+def _int_param(request, name):
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise serializers.ValidationError({name: ["Must be an integer."]})
+
+
+class TicketListCreate(APIView):
+    permission_classes = [AgentOrScopedServer]
+    scope_resource = "tickets"
+
+    class TicketCreateInput(StrictInput):
+        subject = serializers.CharField(max_length=300)
+        body = serializers.CharField(help_text="Plain text of the first customer message.")
+        requester_email = serializers.EmailField()
+        requester_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        priority = serializers.ChoiceField(TicketPriority.choices, required=False)
+        team = serializers.IntegerField(required=False)
+        tags = serializers.ListField(
+            child=serializers.CharField(max_length=50), required=False, max_length=20
+        )
+        language = serializers.CharField(required=False, allow_blank=True, max_length=10)
+
+    @extend_schema(parameters=TICKET_FILTERS, responses=TicketOut(many=True))
+    def get(self, request):
+        qs = _ticket_queryset(request)
+        params = request.query_params
+        for field in ("status", "priority"):
+            if params.get(field):
+                qs = qs.filter(**{field: params[field]})
+        for field in ("team", "assignee", "requester"):
+            value = _int_param(request, field)
+            if value is not None:
+                qs = qs.filter(**{f"{field}_id": value})
+        if params.get("tag"):
+            qs = qs.filter(tags__name=params["tag"])
+        if params.get("q"):
+            from django.contrib.postgres.search import SearchQuery
+
+            qs = qs.filter(search_vector=SearchQuery(params["q"], config="simple", search_type="websearch"))
+        paginator = TicketCursor()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(TicketOut(page, many=True).data)
+
+    @extend_schema(request=TicketCreateInput, responses={201: TicketOut})
+    def post(self, request):
+        data = self.TicketCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        team = None
+        if "team" in values:
+            team = get_object_or_404(Team, pk=values["team"])
+        elif not is_server(request):
+            # An agent's new ticket lands in their own (first) team so they can keep working on it.
+            team = agent_for(request.user).teams.order_by("name").first()
+        requester = customer_get_or_create(
+            email=values["requester_email"], name=values.get("requester_name", "")
+        )
+        ticket = ticket_create(
+            requester=requester,
+            subject=values["subject"],
+            body_text=values["body"],
+            channel=TicketChannel.API,
+            priority=values.get("priority", TicketPriority.NORMAL),
+            team=team,
+            tags=values.get("tags", ()),
+            language=values.get("language", ""),
+            raw=json.dumps(request.data, default=str)[:100_000],
+            actor=api_actor(request),
+        )
+        return Response(TicketOut(ticket).data, status=status.HTTP_201_CREATED)
+
+
+class TicketDetail(APIView):
+    permission_classes = [AgentOrScopedServer]
+    scope_resource = "tickets"
+
+    class TicketUpdateInput(StrictInput):
+        subject = serializers.CharField(required=False, max_length=300)
+        status = serializers.ChoiceField(TicketStatus.choices, required=False)
+        priority = serializers.ChoiceField(TicketPriority.choices, required=False)
+        team = serializers.IntegerField(required=False, allow_null=True)
+        assignee = serializers.IntegerField(required=False, allow_null=True)
+        tags = serializers.ListField(
+            child=serializers.CharField(max_length=50), required=False, max_length=20
+        )
+
+    @extend_schema(responses=TicketOut)
+    def get(self, request, ticket_id: int):
+        return Response(TicketOut(_ticket_for(request, ticket_id)).data)
+
+    @extend_schema(request=TicketUpdateInput, responses=TicketOut)
+    def patch(self, request, ticket_id: int):
+        ticket = _ticket_for(request, ticket_id)
+        data = self.TicketUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        changes = {k: values[k] for k in ("subject", "status", "priority", "tags") if k in values}
+        if "team" in values:
+            changes["team"] = get_object_or_404(Team, pk=values["team"]) if values["team"] else None
+        if "assignee" in values:
+            changes["assignee"] = (
+                get_object_or_404(Agent, pk=values["assignee"]) if values["assignee"] else None
+            )
+        ticket_update(
+            ticket=ticket, actor=api_actor(request), actor_label=api_actor_label(request), **changes
+        )
+        return Response(TicketOut(_ticket_for(request, ticket.pk)).data)
+
+
+class TicketMerge(APIView):
+    permission_classes = [AgentOrScopedServer]
+    scope_resource = "tickets"
+
+    class TicketMergeInput(StrictInput):
+        into = serializers.IntegerField(help_text="Id of the ticket that survives.")
+
+    @extend_schema(request=TicketMergeInput, responses=TicketOut)
+    def post(self, request, ticket_id: int):
+        source = _ticket_for(request, ticket_id)
+        data = self.TicketMergeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = _ticket_for(request, data.validated_data["into"])
+        survivor = ticket_merge(source=source, target=target, actor=api_actor(request))
+        return Response(TicketOut(_ticket_for(request, survivor.pk)).data)
+
+
+class TicketMessages(APIView):
+    permission_classes = [AgentOrScopedServer]
+    scope_resource = "messages"
+
+    class MessageCreateInput(StrictInput):
+        body = serializers.CharField(help_text="Plain text, or HTML when body_format is html.")
+        body_format = serializers.ChoiceField(["text", "html"], default="text")
+        internal = serializers.BooleanField(
+            default=False, help_text="An internal note, never shown to the customer."
+        )
+
+    @extend_schema(responses=MessageOut(many=True))
+    def get(self, request, ticket_id: int):
+        ticket = _ticket_for(request, ticket_id)
+        messages = (
+            Message.objects.filter(ticket=ticket)
+            .select_related("author_agent__user", "author_customer")
+            .prefetch_related("attachments")
+            .order_by("seq")
+        )
+        return Response(MessageOut(messages, many=True).data)
+
+    @extend_schema(request=MessageCreateInput, responses={201: MessageOut})
+    def post(self, request, ticket_id: int):
+        ticket = _ticket_for(request, ticket_id)
+        data = self.MessageCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        agent = None if is_server(request) else agent_for(request.user)
+        body = (
+            {"body_html": values["body"]}
+            if values["body_format"] == "html"
+            else {"body_text": values["body"]}
+        )
+        message = message_post(
+            ticket=ticket,
+            author_kind=Message.AuthorKind.AGENT if agent else Message.AuthorKind.SYSTEM,
+            author_agent=agent,
+            is_internal=values["internal"],
+            raw=values["body"],
+            **body,
+        )
+        return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)
