@@ -173,6 +173,6 @@ def related_tickets(*, article: Article, user, limit: int = 8):
 
 def feedback_summary(*, article: Article) -> dict[str, int]:
     counts = article.feedback.aggregate(
-        helpful=Count("id", filter=Q(helpful=True)), not_helpful=Count("id", filter=Q(helpful=False))
+        yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False))
     )
-    return {"helpful": counts["helpful"] or 0, "not_helpful": counts["not_helpful"] or 0}
+    return {"helpful": counts["yes"] or 0, "not_helpful": counts["no"] or 0}

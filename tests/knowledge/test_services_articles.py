@@ -45,14 +45,21 @@ def test_update_content_adds_revision_and_metadata_adds_events(published_article
     published_article.refresh_from_db()
     numbers = list(published_article.revisions.values_list("number", "note"))
     assert numbers == [(2, "typo"), (1, "Created")]
-    events = list(ArticleEvent.objects.filter(article=published_article).values_list("field", "before", "after"))
+    events = list(
+        ArticleEvent.objects.filter(article=published_article).values_list("field", "before", "after")
+    )
     assert ("internal_only", "False", "True") in events
     assert ("language", "en", "de") in events
     assert published_article.updated_by == agent.user
 
 
 def test_saving_without_changes_writes_nothing(published_article, agent):
-    article_update(article=published_article, actor=agent, title=published_article.title, body_md=published_article.body_md)
+    article_update(
+        article=published_article,
+        actor=agent,
+        title=published_article.title,
+        body_md=published_article.body_md,
+    )
     assert published_article.revisions.count() == 1
 
 
@@ -69,10 +76,17 @@ def test_publish_unpublish_archive_are_audited(draft_article, agent):
     assert draft_article.status == ArticleStatus.ARCHIVED
     assert draft_article.published_at == first_published
     statuses = list(draft_article.events.filter(field="status").values_list("before", "after"))
-    assert statuses == [("draft", "published"), ("published", "draft"), ("draft", "published"), ("published", "archived")]
+    assert statuses == [
+        ("draft", "published"),
+        ("published", "draft"),
+        ("draft", "published"),
+        ("published", "archived"),
+    ]
 
 
-def test_every_change_schedules_indexing_on_commit(monkeypatch, category, agent, django_capture_on_commit_callbacks):
+def test_every_change_schedules_indexing_on_commit(
+    monkeypatch, category, agent, django_capture_on_commit_callbacks
+):
     scheduled = []
     monkeypatch.setattr(article_services, "schedule_index", scheduled.append)
     with django_capture_on_commit_callbacks(execute=True):
@@ -86,15 +100,20 @@ def test_every_change_schedules_indexing_on_commit(monkeypatch, category, agent,
     assert scheduled == [article.pk] * 4
 
 
-def test_nothing_is_scheduled_when_the_transaction_rolls_back(monkeypatch, django_capture_on_commit_callbacks):
+def test_nothing_is_scheduled_when_the_transaction_rolls_back(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     from django.db import transaction
 
     scheduled = []
     monkeypatch.setattr(article_services, "schedule_index", scheduled.append)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            article_create(title="Rolled back", publish=True)
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        article_create(title="Rolled back", publish=True)
+        raise RuntimeError
     assert callbacks == [] and scheduled == []
     assert not Article.objects.filter(title="Rolled back").exists()
 
