@@ -13,6 +13,12 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_llm_from_the_environment(settings):
+    """A developer's shell may have OPENAI_API_KEY set; tests are extractive unless they use llm_peer."""
+    settings.OPENAI_API_KEY = ""
+
+
 def make_agent(
     username: str, *, teams=(), role: str = Agent.Role.AGENT, password: str = "pw-123456"
 ) -> Agent:

@@ -14,6 +14,7 @@ from helpdesk.hooks import run_hooks
 from helpdesk.models import Agent, Customer, Message, Ticket, TicketStatus
 from helpdesk.sanitize import html_to_text, sanitize_html, text_to_html
 from helpdesk.services.audit import event_record
+from helpdesk.services.sla import sla_refresh
 
 REOPENING_STATUSES = {TicketStatus.PENDING, TicketStatus.SOLVED, TicketStatus.ON_HOLD}
 
@@ -89,10 +90,13 @@ def message_post(
 
     updates = {"message_count": seq, "last_message_at": now, "updated_at": now}
     public_reply = author_kind in (Message.AuthorKind.AGENT, Message.AuthorKind.AI) and not is_internal
-    if public_reply and ticket.first_response_at is None:
+    first_response = public_reply and ticket.first_response_at is None
+    if first_response:
         updates["first_response_at"] = now
     Ticket.objects.filter(pk=ticket.pk).update(**updates, search_vector=_append_to_search_vector(text))
     ticket.refresh_from_db()
+    if first_response:
+        sla_refresh(ticket=ticket)
 
     if author_kind == Message.AuthorKind.CUSTOMER and ticket.status in REOPENING_STATUSES:
         ticket = ticket_transition(ticket=ticket, to_status=TicketStatus.OPEN, actor_label="customer")

@@ -13,6 +13,7 @@ from helpdesk.errors import ApplicationError, TransitionNotAllowed
 from helpdesk.events import broadcast_ticket_changed
 from helpdesk.models import Agent, Customer, Tag, Team, Ticket, TicketChannel, TicketPriority, TicketStatus
 from helpdesk.services.audit import event_record
+from helpdesk.services.sla import sla_refresh
 
 S = TicketStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -91,6 +92,7 @@ def ticket_create(
         )
     else:
         broadcast_ticket_changed(ticket=ticket, kind="ticket_created")
+    sla_refresh(ticket=ticket)
     ticket.refresh_from_db()
     return ticket
 
@@ -127,6 +129,7 @@ def ticket_transition(*, ticket: Ticket, to_status: str, actor=None, actor_label
         ticket=ticket, actor=actor, field="status", before=before, after=to_status, actor_label=actor_label
     )
     broadcast_ticket_changed(ticket=ticket, kind="status", extra={"from": before})
+    sla_refresh(ticket=ticket)
     if to_status == S.SOLVED:
         from helpdesk.hooks import run_hooks
 
@@ -176,6 +179,8 @@ def ticket_update(
         changed.append("assignee")
     if changed:
         ticket.save(update_fields=[*changed, "updated_at"])
+        if {"priority", "team"} & set(changed):
+            sla_refresh(ticket=ticket)
     if tags is not None:
         ticket_set_tags(ticket=ticket, tags=tags, actor=actor)
     if status is not None and status != ticket.status:

@@ -1,0 +1,7 @@
+"""django-q2 tasks of the ticketing core. Thin: call a service; safe to run twice."""
+
+from helpdesk.services.sla import sla_escalate_due
+
+
+def sla_escalate() -> int:
+    return len(sla_escalate_due())
