@@ -3,6 +3,7 @@ trail is read-only, and the desk settings are a single row."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -21,8 +22,9 @@ from helpdesk.models import (
     TeamMembership,
     Ticket,
     TicketEvent,
+    TicketStatus,
 )
-from helpdesk.services.tickets import ticket_create, ticket_update
+from helpdesk.services.tickets import ticket_create, ticket_update, transition_allowed
 
 
 class ReadOnlyAdminMixin:
@@ -125,8 +127,26 @@ class TicketEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+class TicketAdminForm(forms.ModelForm):
+    class Meta:
+        model = Ticket
+        fields = ["subject", "status", "priority", "channel", "requester", "assignee", "team", "tags",
+                  "language", "ai_summary"]  # fmt: skip
+
+    def clean_status(self):
+        # Refuse a forbidden transition here, as a form error, rather than in the service as a 500.
+        status = self.cleaned_data["status"]
+        current = self.instance.status if self.instance.pk else TicketStatus.NEW
+        if status != current and not transition_allowed(current, status):
+            raise forms.ValidationError(
+                _("A ticket cannot go from %(a)s to %(b)s.") % {"a": current, "b": status}
+            )
+        return status
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
+    form = TicketAdminForm
     list_display = [
         "number",
         "subject",
