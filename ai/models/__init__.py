@@ -1,5 +1,6 @@
 """Models of the ai app, one module per domain, re-exported here."""
 
+from ai.models.interactions import AIDraft, AIFlag, AIInteraction, HandoffRule, TicketRedaction
 from ai.models.settings import AISettings, TokenUsage
 from ai.models.triage import (
     RoutingRule,
@@ -12,6 +13,11 @@ from ai.models.triage import (
 )
 
 __all__ = [
+    "AIDraft",
+    "AIFlag",
+    "AIInteraction",
+    "HandoffRule",
+    "TicketRedaction",
     "AISettings",
     "RoutingRule",
     "TeamAssignmentCursor",

@@ -40,6 +40,12 @@ class AISettings(models.Model):
         help_text=_("Answers below this confidence are handed off to a person."),
     )
 
+    answer_email = models.BooleanField(
+        _("answer emails automatically"),
+        default=False,
+        help_text=_("Off: email tickets get a draft for the agent; chat and portal are answered directly."),
+    )
+
     class Meta:
         verbose_name = _("AI settings")
         verbose_name_plural = _("AI settings")
