@@ -8,4 +8,6 @@ class HelpdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helpdesk import db_checks  # noqa: F401  (registers the pgvector system check)
+        from helpdesk import db_checks, webhook_hooks  # noqa: F401  (db_checks registers the pgvector check)
+
+        webhook_hooks.register()

@@ -3,7 +3,7 @@ without the ticketing core importing them. Apps register in their AppConfig.read
 
 Each hook runs after the surrounding transaction commits, so a hook never sees rolled-back data.
 Hooks: "customer_message_posted"(ticket, message), "agent_message_posted"(ticket, message),
-"ticket_created"(ticket), "ticket_solved"(ticket), "ticket_updated"(ticket).
+"ticket_created"(ticket), "ticket_solved"(ticket), "ticket_updated"(ticket, changed: list[str]).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import ApplicationError, TransitionNotAllowed
 from helpdesk.events import broadcast_ticket_changed
+from helpdesk.hooks import run_hooks
 from helpdesk.models import Agent, Customer, Tag, Team, Ticket, TicketChannel, TicketPriority, TicketStatus
 from helpdesk.services.audit import event_record
 from helpdesk.services.sla import sla_refresh
@@ -130,9 +131,8 @@ def ticket_transition(*, ticket: Ticket, to_status: str, actor=None, actor_label
     )
     broadcast_ticket_changed(ticket=ticket, kind="status", extra={"from": before})
     sla_refresh(ticket=ticket)
+    run_hooks("ticket_updated", ticket=ticket, changed=["status"])
     if to_status == S.SOLVED:
-        from helpdesk.hooks import run_hooks
-
         run_hooks("ticket_solved", ticket=ticket)
     return ticket
 
@@ -187,6 +187,8 @@ def ticket_update(
         ticket = ticket_transition(ticket=ticket, to_status=status, actor=actor, actor_label=actor_label)
     elif changed:
         broadcast_ticket_changed(ticket=ticket, kind="updated", previous_team_id=previous_team_id)
+    if changed:
+        run_hooks("ticket_updated", ticket=ticket, changed=changed)
     if changed and "subject" in changed:
         ticket_reindex_search(ticket=ticket)
     return ticket
