@@ -75,7 +75,7 @@ def article_create(
         source_url=source_url,
         content_hash=content_hash,
     )
-    _check_translation(article)
+    article_check_translation(article)
     if publish:
         article.status = ArticleStatus.PUBLISHED
         article.published_at = timezone.now()
@@ -133,7 +133,7 @@ def article_update(
     before = {name: getattr(article, name) for name in changed}
     for name, value in changed.items():
         setattr(article, name, value)
-    _check_translation(article)
+    article_check_translation(article)
     article.updated_by = actor_user(actor)
     if "body_md" in changed:
         article.body_html = _render(article.body_md)
@@ -298,7 +298,8 @@ def _translation_root(original: Article | None) -> Article | None:
     return original.translation_of or original
 
 
-def _check_translation(article: Article) -> None:
+def article_check_translation(article: Article) -> None:
+    """Raise ArticleError when `article.translation_of` breaks the translation rules."""
     original = article.translation_of
     if original is None:
         return
