@@ -8,6 +8,7 @@ class HelpdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helpdesk import db_checks, webhook_hooks  # noqa: F401  (db_checks registers the pgvector check)
+        from helpdesk import csat_hooks, db_checks, webhook_hooks  # noqa: F401  (db_checks: pgvector check)
 
         webhook_hooks.register()
+        csat_hooks.register()
