@@ -6,8 +6,8 @@ DEFAULT_RULES = [
     {
         "name": "Refunds, cancellations and legal",
         "kind": "keyword",
-        "keywords": "refund\ncancel my\ncancellation\nchargeback\nlawyer\nattorney\nlegal action\nsue\n"
-        "court\ncomplaint\ndata deletion\ndelete my account\nerstattung\nrückerstattung\nkündigen\n"
+        "keywords": "refund\ncancel my\ncancellation\nchargeback\nlawyer\nattorney\nlegal action\n"
+        "formal complaint\ndata deletion\ndelete my account\nerstattung\nrückerstattung\nkündigen\n"
         "kündigung\nanwalt\nrembourser\nremboursement\nannuler\navocat\nreembolso\ncancelar\nabogado",
         "params": {},
         "position": 10,

@@ -1,0 +1,353 @@
+"""The answer pipeline: redact, detect language, screen, retrieve, decide, generate, verify, score.
+
+    answer = answer_question(AnswerRequest(question="How do I reset my password?", known_language="en"))
+    answer.decision  # "answered", "handed_off" or "blocked"
+
+Each stage is a plain function below with its own tests; ``answer_question`` runs them in order and
+times each one (``Answer.stage_ms``). Nothing here writes to the database: the inbound task records
+the AIInteraction and posts the reply or the handoff (ai.services).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ai import llm
+from ai.guardrails import RetrievalScores, assess_scope, detect_abuse, detect_injection
+from ai.models import AISettings
+from ai.pii import RedactionError, RedactionMap, Redactor
+from ai.pipelines import confidence as conf
+from ai.pipelines.extractive import ExtractiveAnswer, extract_answer, with_intro
+from ai.pipelines.handoff import (
+    HandoffContext,
+    HandoffMatch,
+    active_rules,
+    embedding_similarity,
+    first_matching_rule,
+)
+from ai.pipelines.language import detect_language
+from ai.pipelines.prompting import PromptFrame, answer_messages
+from ai.pipelines.verify import VerifiedText, cited_numbers, verify_answer
+
+ANSWERED, HANDED_OFF, BLOCKED = "answered", "handed_off", "blocked"
+EXTRACTIVE, GENERATIVE = "extractive", "generative"
+RETRIEVE_K = 6
+PROMPT_PASSAGES = 5
+CUSTOMER_SOURCE = "customer"
+
+
+@dataclass
+class AnswerRequest:
+    question: str  # the customer's message, as written (redacted by the pipeline)
+    history: Sequence[dict] = ()  # earlier turns, oldest first: {"role": "user"|"assistant", "text": ...}
+    known_language: str = ""
+    redaction: RedactionMap | None = None  # the conversation's map; updated in place
+    previous_questions: Sequence[str] = ()  # the customer's earlier messages (raw)
+    sentiment_score: float | None = None  # from triage, when it ran
+    html: str | None = None  # the email's HTML, screened for hidden instructions
+    channel_tag: str = "customer_message"  # "email" for email bodies
+    audience: str = "public"
+    apply_rules: bool = True
+
+
+@dataclass
+class Answer:
+    text: str  # customer-facing: placeholders re-filled with what this customer gave; "" on handoff
+    citations: list[dict]
+    confidence: float
+    decision: str
+    reason: str
+    language: str
+    mode: str
+    mode_reason: str = ""
+    stage_ms: dict[str, float] = field(default_factory=dict)
+    redacted_input: str = ""
+    redacted_output: str = ""
+    model: str = ""
+    prompt_version: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    problems: list[str] = field(default_factory=list)
+    handoff: HandoffMatch | None = None
+    hits: list = field(default_factory=list)
+    signals: dict = field(default_factory=dict)  # what the confidence was computed from
+
+    @property
+    def latency_ms(self) -> int:
+        return round(sum(self.stage_ms.values()))
+
+    @property
+    def handed_off(self) -> bool:
+        return self.decision != ANSWERED
+
+
+@dataclass(frozen=True)
+class Redacted:
+    question: str
+    history: list[dict]
+    previous_questions: list[str]
+
+
+@dataclass(frozen=True)
+class Screening:
+    blocked: bool
+    reason: str = ""
+    injection_score: float = 0.0
+
+
+@dataclass
+class Generated:
+    text: str
+    mode: str
+    mode_reason: str = ""
+    model: str = ""
+    prompt_version: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+# --- stages ----------------------------------------------------------------------------------------
+def redact_stage(request: AnswerRequest, redactor: Redactor) -> Redacted:
+    """Placeholders for PII in everything that may reach a model or a log. Raises RedactionError."""
+    history = []
+    for turn in request.history:
+        role = str(turn.get("role") or "user")
+        source = CUSTOMER_SOURCE if role in ("user", "customer") else "agent"
+        history.append({"role": role, "text": redactor.redact(str(turn.get("text") or ""), source=source)})
+    return Redacted(
+        question=redactor.redact(request.question, source=CUSTOMER_SOURCE),
+        history=history,
+        previous_questions=[
+            redactor.redact(text, source=CUSTOMER_SOURCE) for text in request.previous_questions
+        ],
+    )
+
+
+def screen_stage(text: str, *, html: str | None = None) -> Screening:
+    """Prompt injection and abuse in the customer's own text (hidden email HTML included)."""
+    injection = detect_injection(text, html)
+    if injection.is_injection:
+        return Screening(True, "prompt_injection", injection.score)
+    abuse = detect_abuse(text)
+    if abuse.is_abusive:
+        return Screening(True, f"abusive ({abuse.level})", injection.score)
+    return Screening(False, "", injection.score)
+
+
+def retrieve_stage(
+    question: str, history: Sequence[dict], *, audience: str = "public", k: int = RETRIEVE_K
+) -> list:
+    from knowledge.selectors.search import search
+
+    return search(question, k=k, audience=audience, history=list(history) or None)
+
+
+def decide_stage(
+    context: HandoffContext, *, rules=None, embed: Callable[[list[str]], np.ndarray] | None = None
+) -> HandoffMatch | None:
+    rules = active_rules() if rules is None else rules
+    similarity = embedding_similarity(embed) if embed else None
+    return first_matching_rule(rules, context, similarity=similarity)
+
+
+def passages_of(hits: Sequence) -> list[tuple[str, str]]:
+    return [(hit.article_title, hit.text) for hit in hits[:PROMPT_PASSAGES]]
+
+
+def generate_stage(
+    question: str,
+    hits: Sequence,
+    history: Sequence[dict],
+    *,
+    language: str,
+    frame: PromptFrame,
+    channel_tag: str,
+) -> Generated:
+    """The model's answer with numbered sources. Raises LLMError (the caller falls back to extractive)."""
+    prompt = llm.load_prompt("answer")
+    messages = answer_messages(
+        prompt=prompt, question=question, passages=passages_of(hits), history=history,
+        language=language, frame=frame, channel_tag=channel_tag,
+    )  # fmt: skip
+    result = llm.complete(feature="answer", messages=messages, temperature=0.2, max_tokens=600)
+    return Generated(
+        text=result.text.strip(), mode=GENERATIVE, model=result.model, prompt_version=prompt.version,
+        prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens,
+    )  # fmt: skip
+
+
+def extract_stage(question: str, hits: Sequence, embed) -> ExtractiveAnswer:
+    return extract_answer(question, [hit.text for hit in hits[:PROMPT_PASSAGES]], embed=embed)
+
+
+def citations_for(text: str, hits: Sequence) -> list[dict]:
+    citations = []
+    for number in cited_numbers(text):
+        if 1 <= number <= len(hits):
+            hit = hits[number - 1]
+            citations.append(
+                {"n": number, "article_id": hit.article_id, "chunk_id": hit.chunk_id,
+                 "title": hit.article_title, "url": hit.url}
+            )  # fmt: skip
+    return citations
+
+
+def confidence_stage(
+    hits: Sequence, extractive: ExtractiveAnswer, verified: VerifiedText, generated: Generated
+) -> tuple[float, conf.ConfidenceInputs]:
+    scores = RetrievalScores.from_hits(hits)
+    top = max(scores.cosines, default=0.0)
+    agreement = bool(hits) and hits[0].vector_rank is not None and hits[0].text_rank is not None
+    signal = conf.model_signal(verified.text) if generated.mode == GENERATIVE else 1.0
+    inputs = conf.ConfidenceInputs(
+        top_cosine=top, agreement=agreement, evidence=extractive.best_score,
+        support_ratio=verified.support_ratio, model_signal=signal,
+    )  # fmt: skip
+    return conf.answer_confidence(inputs), inputs
+
+
+# --- the pipeline ----------------------------------------------------------------------------------
+class _Timer:
+    def __init__(self) -> None:
+        self.stage_ms: dict[str, float] = {}
+
+    def run(self, name: str, func, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.stage_ms[name] = round(
+                self.stage_ms.get(name, 0.0) + (time.perf_counter() - started) * 1000, 2
+            )
+
+
+def _default_embed():
+    from knowledge.indexing.embeddings import get_embedder
+
+    embedder = get_embedder()
+    return lambda texts: embedder.embed_queries(list(texts))
+
+
+def answer_question(
+    request: AnswerRequest,
+    *,
+    redactor: Redactor | None = None,
+    embed: Callable[[list[str]], np.ndarray] | None = None,
+    rules=None,
+    threshold: float | None = None,
+) -> Answer:
+    timer = _Timer()
+    redactor = redactor or Redactor(request.redaction)
+    # Language first (it never leaves the process): even a failed redaction is handed off in it.
+    language = timer.run(
+        "language", lambda: detect_language(request.question, known_language=request.known_language).code
+    )
+
+    def stop(decision: str, reason: str, **extra) -> Answer:
+        return Answer(text="", citations=[], confidence=0.0, decision=decision, reason=reason,
+                      language=language, mode=extra.pop("mode", EXTRACTIVE), stage_ms=timer.stage_ms, **extra)  # fmt: skip
+
+    try:
+        redacted = timer.run("redact", redact_stage, request, redactor)
+    except RedactionError as error:
+        return stop(
+            HANDED_OFF, f"redaction_failed: {str(error)[:200]}", redacted_input="[withheld: redaction failed]"
+        )
+    screening = timer.run("screen", screen_stage, request.question, html=request.html)
+    if screening.blocked:
+        return stop(BLOCKED, screening.reason, redacted_input=redacted.question)
+
+    embed = embed or _default_embed()
+    hits = timer.run(
+        "retrieve", retrieve_stage, redacted.question, redacted.history, audience=request.audience
+    )
+    scores = RetrievalScores.from_hits(hits)
+    top_cosine = max(scores.cosines, default=0.0)
+    if request.apply_rules:
+        context = HandoffContext(
+            text=redacted.question, language=language, sentiment_score=request.sentiment_score,
+            top_cosine=top_cosine, previous_questions=redacted.previous_questions,
+        )  # fmt: skip
+        match = timer.run("decide", decide_stage, context, rules=rules, embed=embed)
+        if match:
+            return stop(
+                HANDED_OFF,
+                f"rule: {match.reason}",
+                handoff=match,
+                redacted_input=redacted.question,
+                hits=hits,
+            )
+    scope = assess_scope(redacted.question, scores)
+    if not hits:
+        return stop(HANDED_OFF, "no_sources", redacted_input=redacted.question)
+
+    extractive = timer.run("extract", extract_stage, redacted.question, hits, embed)
+    generated, verified = timer.run(
+        "generate", _generate_or_extract, request, redacted, hits, extractive, language
+    )
+    if verified.blocked:
+        return stop(BLOCKED, verified.reason, redacted_input=redacted.question, problems=verified.problems,
+                    mode=generated.mode, model=generated.model, prompt_version=generated.prompt_version,
+                    prompt_tokens=generated.prompt_tokens, completion_tokens=generated.completion_tokens)  # fmt: skip
+    confidence, inputs = timer.run("confidence", confidence_stage, hits, extractive, verified, generated)
+    threshold = AISettings.load().confidence_threshold if threshold is None else threshold
+
+    answer = Answer(
+        text="", citations=citations_for(verified.text, hits), confidence=confidence, decision=ANSWERED,
+        reason=f"confidence {confidence:.2f} (scope: {scope.reason})", language=language, mode=generated.mode,
+        mode_reason=generated.mode_reason, stage_ms=timer.stage_ms, redacted_input=redacted.question,
+        redacted_output=verified.text, model=generated.model, prompt_version=generated.prompt_version,
+        prompt_tokens=generated.prompt_tokens, completion_tokens=generated.completion_tokens,
+        problems=verified.problems, hits=hits,
+        signals={**asdict(inputs), "overlap": extractive.best_overlap, "scope": scope.reason},
+    )  # fmt: skip
+    if not verified.text:
+        answer.decision, answer.reason = HANDED_OFF, verified.reason or "no_supported_answer"
+    elif confidence < threshold:
+        answer.decision, answer.reason = HANDED_OFF, f"low_confidence {confidence:.2f} < {threshold:.2f}"
+    else:
+        shown = with_intro(verified.text, language) if generated.mode == EXTRACTIVE else verified.text
+        answer.text = redactor.restore(shown, sources=[CUSTOMER_SOURCE])
+    return answer
+
+
+def _generate_or_extract(request, redacted: Redacted, hits, extractive: ExtractiveAnswer, language: str):
+    """Generate and verify; on a provider fault or a failed check, the quoted answer (verified too)."""
+    frame = PromptFrame.new()
+    mode = llm.generation_mode("answer")
+    customer_texts = [redacted.question, *(turn["text"] for turn in redacted.history)]
+    fallback_reason = mode.reason
+    if mode.generative:
+        try:
+            generated = generate_stage(
+                redacted.question, hits, redacted.history, language=language, frame=frame,
+                channel_tag=request.channel_tag,
+            )  # fmt: skip
+        except llm.LLMError as error:
+            fallback_reason = error.reason
+        else:
+            verified = verify_answer(
+                generated.text, hits[:PROMPT_PASSAGES], customer_texts, canary=frame.canary
+            )
+            if verified.ok or verified.blocked:
+                return generated, verified
+            fallback_reason = "failed_checks"
+            extra_problems = verified.problems
+            quoted = verify_answer(extractive.text, hits[:PROMPT_PASSAGES], customer_texts)
+            quoted.problems = [*extra_problems, *quoted.problems]
+            return _quoted(generated, fallback_reason), quoted
+    quoted = verify_answer(extractive.text, hits[:PROMPT_PASSAGES], customer_texts)
+    return Generated(text=extractive.text, mode=EXTRACTIVE, mode_reason=fallback_reason), quoted
+
+
+def _quoted(generated: Generated, reason: str) -> Generated:
+    """The extractive fallback keeps the tokens the failed generation spent, for the record."""
+    return Generated(
+        text="", mode=EXTRACTIVE, mode_reason=reason, model=generated.model,
+        prompt_version=generated.prompt_version, prompt_tokens=generated.prompt_tokens,
+        completion_tokens=generated.completion_tokens,
+    )  # fmt: skip
