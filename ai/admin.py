@@ -15,7 +15,7 @@ class AISettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             _("Generative features"),
-            {"fields": ["answers_enabled", "drafts_enabled", "summaries_enabled", "triage_llm_enabled"]},
+            {"fields": ["answers_enabled", "drafts_enabled", "summaries_enabled", "triage_llm_enabled", "answer_email"]},
         ),
         (
             _("Budget and thresholds"),
@@ -67,4 +67,5 @@ class TokenUsageAdmin(admin.ModelAdmin):
         return super().get_queryset(request).order_by("-month", "feature")
 
 
+import ai.admin_interactions  # noqa: E402, F401  (AI interactions, flags, handoff rules, drafts)
 import ai.admin_triage  # noqa: E402, F401  (triage admin classes register themselves)

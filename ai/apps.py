@@ -13,3 +13,9 @@ class AiConfig(AppConfig):
 
         register("ticket_created", on_ticket_created)
         register("customer_message_posted", on_customer_message_posted)
+
+        # After triage's hooks (registered above), so triage runs first on the same message.
+        from ai.tasks import inbound
+
+        register("customer_message_posted", inbound.on_customer_message_posted)
+        register("agent_message_posted", inbound.on_agent_message_posted)
