@@ -286,3 +286,13 @@ OPENAI_MAX_RETRIES = int(os.environ.get("OPENAI_MAX_RETRIES", "2"))
 OPENAI_RETRY_BACKOFF_S = float(os.environ.get("OPENAI_RETRY_BACKOFF_S", "0.5"))
 OPENAI_RETRY_MAX_DELAY_S = float(os.environ.get("OPENAI_RETRY_MAX_DELAY_S", "8"))
 OPENAI_STREAM_DEADLINE_S = float(os.environ.get("OPENAI_STREAM_DEADLINE_S", "60"))
+
+# --- AI answers, drafts, summaries (ai/pipelines) ----------------------------------------------
+HELMDESK_COMPANY_NAME = os.environ.get("HELMDESK_COMPANY_NAME", "Helmdesk")
+# Languages the AI detects and answers in (py3langid is restricted to these); default: LANGUAGES.
+HELMDESK_AI_LANGUAGES = env_list("HELMDESK_AI_LANGUAGES", default=",".join(code for code, _name in LANGUAGES))
+# Off: customer messages get no AI answer, draft or summary (the features stay usable by hand).
+HELMDESK_AI_INBOUND = env_bool("HELMDESK_AI_INBOUND", default=True)
+# Hosts an answer may link to besides the help center; competitor names an answer must not mention.
+HELMDESK_AI_ALLOWED_LINK_HOSTS = env_list("HELMDESK_AI_ALLOWED_LINK_HOSTS")
+HELMDESK_AI_COMPETITORS = env_list("HELMDESK_AI_COMPETITORS")

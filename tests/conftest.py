@@ -19,6 +19,12 @@ def _no_llm_from_the_environment(settings):
     settings.OPENAI_API_KEY = ""
 
 
+@pytest.fixture(autouse=True)
+def _no_ai_inbound_by_default(settings):
+    """Customer messages in other apps' tests must not grow AI replies; tests/ai turn it back on."""
+    settings.HELMDESK_AI_INBOUND = False
+
+
 def make_agent(
     username: str, *, teams=(), role: str = Agent.Role.AGENT, password: str = "pw-123456"
 ) -> Agent:
