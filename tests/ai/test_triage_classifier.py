@@ -112,7 +112,11 @@ def test_correction_becomes_a_training_label_and_is_audited(customer, agent):
     triage_correct(ticket=ticket, actor=agent, topic=topics["billing"], priority="high")
 
     label = TriageLabel.objects.get(ticket=ticket)
-    assert (label.topic, label.source, label.created_by) == (topics["billing"], "agent_correction", agent.user)
+    assert (label.topic, label.source, label.created_by) == (
+        topics["billing"],
+        "agent_correction",
+        agent.user,
+    )
     assert "parcel" in label.text
     ticket.refresh_from_db()
     assert (ticket.team, ticket.priority) == (topics["billing"].team, "high")

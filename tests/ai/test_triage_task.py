@@ -76,7 +76,9 @@ def test_reopening_message_about_a_new_topic_reroutes(topics, customer, django_c
     assert ticket.status == "open"
 
 
-def test_reopening_message_about_the_same_topic_changes_nothing(topics, customer, django_capture_on_commit_callbacks):
+def test_reopening_message_about_the_same_topic_changes_nothing(
+    topics, customer, django_capture_on_commit_callbacks
+):
     ticket = ticket_create(requester=customer, subject="Parcel", body_text="My parcel never arrived")
     triage_ticket(ticket.pk)
     ticket.refresh_from_db()

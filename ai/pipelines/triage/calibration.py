@@ -36,7 +36,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(np.exp((low + high) / 2))
 
 
-def history_weight(counts: np.ndarray, *, half_at: float = 8.0) -> np.ndarray:
+def history_weight(counts: np.ndarray, *, half_at: float = 4.0) -> np.ndarray:
     """How much to trust the learned model per topic: 0 with no labels, 0.5 at `half_at` labels,
     approaching 1 as labels accumulate."""
     counts = np.asarray(counts, dtype=np.float64)

@@ -17,8 +17,8 @@ from ai.pipelines.triage.calibration import calibrated, history_weight
 from ai.pipelines.triage.history import HistoryModel
 from ai.pipelines.triage.prototypes import Prototypes
 
-# Above this weight for every topic (about 30 labels each with the default half-point) the
-# descriptions no longer add anything and the learned model answers alone.
+# Above this weight for every topic (16 labels each with the default half-point) the descriptions
+# no longer add anything measurable (checked on BANKING77) and the learned model answers alone.
 HISTORY_ONLY_WEIGHT = 0.8
 
 

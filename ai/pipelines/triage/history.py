@@ -34,7 +34,7 @@ class HistoryModel:
     labels: list  # column order
     counts: np.ndarray  # labelled examples per column
     weights: LogRegWeights
-    memory: np.ndarray  # (n, dim) float16 labelled vectors
+    memory: np.ndarray  # (n, dim) labelled vectors (stored as float16)
     memory_labels: np.ndarray  # (n,) column index
     temperature_history: float = 1.0
     temperature_combined: float = 1.0
@@ -58,7 +58,7 @@ class HistoryModel:
             coef=self.weights.coef,
             intercept=self.weights.intercept,
             counts=self.counts,
-            memory=self.memory,
+            memory=self.memory.astype(np.float16),
             memory_labels=self.memory_labels.astype(np.int32),
             temperatures=np.array([self.temperature_history, self.temperature_combined]),
         )
@@ -71,7 +71,7 @@ class HistoryModel:
                 labels=list(labels),
                 counts=data["counts"],
                 weights=LogRegWeights(coef=data["coef"], intercept=data["intercept"]),
-                memory=data["memory"],
+                memory=data["memory"].astype(np.float32),  # once here, not per prediction
                 memory_labels=data["memory_labels"],
                 temperature_history=float(data["temperatures"][0]),
                 temperature_combined=float(data["temperatures"][1]),
@@ -86,7 +86,7 @@ def label_order(labels) -> list:
 
 def _neighbour_vote(memory, memory_labels, n_labels, vectors) -> np.ndarray:
     k = min(NEIGHBOURS, len(memory))
-    sims = vectors @ memory.astype(np.float32).T
+    sims = vectors @ (memory if memory.dtype == np.float32 else memory.astype(np.float32)).T
     top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
     top_sims = np.take_along_axis(sims, top, axis=1)
     weights = np.exp((top_sims - top_sims.max(axis=1, keepdims=True)) / NEIGHBOUR_TEMPERATURE)
@@ -155,7 +155,7 @@ def train_history_model(
         labels=classes,
         counts=counts,
         weights=fit_logreg(vectors, y, len(classes), c=c, warm_start=warm),
-        memory=vectors.astype(np.float16),
+        memory=vectors,
         memory_labels=y,
     )
     metrics: dict = {"n_examples": len(y), "n_labels": len(classes), "c": c}
