@@ -195,16 +195,13 @@ def _openai_model() -> str:
 def get_embedder() -> Embedder:
     """The configured embedder, one instance per process (the local model loads lazily, once)."""
     backend = configured_backend()
+    if backend == "openai" and not getattr(settings, "OPENAI_API_KEY", ""):
+        raise EmbeddingModelError("HELMDESK_EMBEDDINGS=openai needs OPENAI_API_KEY")
     key = (backend, _openai_model() if backend == "openai" else "")
     with _embedders_lock:
         embedder = _embedders.get(key)
         if embedder is None:
-            if backend == "openai":
-                if not getattr(settings, "OPENAI_API_KEY", ""):
-                    raise EmbeddingModelError("HELMDESK_EMBEDDINGS=openai needs OPENAI_API_KEY")
-                embedder = OpenAIEmbedder(_openai_model())
-            else:
-                embedder = LocalUSEEmbedder()
+            embedder = OpenAIEmbedder(_openai_model()) if backend == "openai" else LocalUSEEmbedder()
             _embedders[key] = embedder
     return embedder
 

@@ -247,7 +247,8 @@ def _run(
         ORDER BY f.score DESC, f.id
         LIMIT %(k)s
     """  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint inside a caller's transaction: the search is two statements, nothing to roll back.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if use_vector:
             # ef_search bounds the HNSW candidate list: it must cover the depth we ask for; the
             # iterative scan keeps going when filters (audience, language, category) reject rows.
