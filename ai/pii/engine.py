@@ -26,6 +26,7 @@ from presidio_analyzer.predefined_recognizers import (  # noqa: E402
 )
 
 from ai.pii import config  # noqa: E402
+from ai.pii.address_blocks import extend_addresses  # noqa: E402
 from ai.pii.findings import Finding  # noqa: E402
 from ai.pii.name_heuristics import (  # noqa: E402
     UnknownProperNounRecognizer,
@@ -33,6 +34,7 @@ from ai.pii.name_heuristics import (  # noqa: E402
     english_words_from,
     is_lowercase_text,
     recase,
+    repeated_name_parts,
 )
 from ai.pii.number_recognizers import CardRecognizer, IbanRecognizer, PhoneRecognizer  # noqa: E402
 from ai.pii.regex_recognizer import REDACT_THRESHOLD  # noqa: E402
@@ -91,7 +93,9 @@ class PiiEngine:
             text = recase(text, self.english_words)
         results = self.analyzer.analyze(text=text, language="en", entities=list(ENTITIES))
         findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results]
-        return findings + coordinated_names(text, findings)
+        findings += coordinated_names(text, findings)
+        findings += repeated_name_parts(text, findings)
+        return findings + extend_addresses(text, findings)
 
     def analyze_with_timeout(self, text: str, timeout_s: float) -> list[Finding]:
         """Analyze in a daemon thread; raise RedactionError on any error or when time runs out."""

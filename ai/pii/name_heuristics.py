@@ -46,6 +46,25 @@ _COMMON_NON_WORDS = frozenset(
         "jr", "sr", "inc", "ltd", "llc", "gmbh", "corp", "co", "plc", "ag", "sa", "bv",
     )
 )  # fmt: skip
+# Closed-class English words: the lemmatizer's lists hold only nouns, verbs, adjectives and adverbs.
+_FUNCTION_WORDS = frozenset(
+    (
+        "a", "an", "the", "and", "or", "but", "nor", "so", "yet", "if", "then", "than", "because", "while",
+        "although", "though", "unless", "until", "since", "whether", "that", "this", "these", "those", "which", "who",
+        "whom", "whose", "what", "when", "where", "why", "how", "i", "me", "my", "mine", "myself", "you",
+        "your", "yours", "yourself", "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its",
+        "itself", "we", "us", "our", "ours", "ourselves", "they", "them", "their", "theirs", "themselves", "of", "in",
+        "on", "at", "to", "from", "by", "with", "without", "for", "about", "against", "between", "into", "through",
+        "during", "before", "after", "above", "below", "over", "under", "onto", "upon", "within", "across", "along", "among",
+        "around", "behind", "beside", "besides", "beyond", "despite", "except", "inside", "outside", "toward", "towards", "via", "per",
+        "is", "am", "are", "was", "were", "be", "been", "being", "has", "have", "had", "having",
+        "do", "does", "did", "doing", "done", "can", "could", "will", "would", "shall", "should", "may",
+        "might", "must", "ought", "not", "no", "yes", "all", "any", "some", "each", "every", "either",
+        "neither", "both", "few", "many", "much", "more", "most", "other", "another", "such", "own", "same",
+        "there", "here", "also", "just", "only", "very", "too", "again", "ever", "never", "please", "dont",
+        "don't", "can't", "won't", "i'm", "i've", "it's", "let's", "couldn't", "wouldn't", "isn't", "doesn't", "didn't", "wasn't",
+    )
+)  # fmt: skip
 # A run of capitalised words containing one of these names an organisation, not a person.
 _ORGANISATION_WORDS = frozenset(
     (
@@ -76,7 +95,9 @@ def _base_forms(word: str) -> list[str]:
 
 def is_english_word(word: str, english_words: frozenset[str]) -> bool:
     lower = word.lower()
-    return lower in _COMMON_NON_WORDS or any(form in english_words for form in _base_forms(lower))
+    if lower in _FUNCTION_WORDS or lower in _COMMON_NON_WORDS:
+        return True
+    return any(form in english_words for form in _base_forms(lower))
 
 
 def english_words_from(nlp) -> frozenset[str]:
@@ -250,4 +271,24 @@ def coordinated_names(text: str, findings: list[Finding]) -> list[Finding]:
             break
         known.update(frontier)
         added += [Finding("PERSON", start, end, COORDINATED_NAME_SCORE) for start, end in frontier]
+    return added
+
+
+_NAME_PART = re.compile(r"[^\W\d_][\w'’-]{2,}")
+
+
+def repeated_name_parts(text: str, findings: list[Finding]) -> list[Finding]:
+    """Parts of a found name used alone elsewhere: "My name is Ján Novák but everyone calls me Ján"."""
+    persons = [f for f in findings if f.entity_type == "PERSON"]
+    parts = {
+        match.group(0)
+        for person in persons
+        for match in _NAME_PART.finditer(text, person.start, person.end)
+        if match.group(0)[0].isupper() and match.group(0).lower() not in _NOT_COORDINATED
+    }
+    added = []
+    for part in parts:
+        for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", text):
+            if not any(p.start <= match.start() and match.end() <= p.end for p in persons):
+                added.append(Finding("PERSON", match.start(), match.end(), COORDINATED_NAME_SCORE))
     return added

@@ -105,18 +105,20 @@ def luhn_valid(value: str) -> bool:
 
 def is_plausible_card(value: str) -> bool:
     digits = digits_of(value)
-    return 12 <= len(digits) <= 19 and digits[0] in "123456" and luhn_valid(digits)
+    return 12 <= len(digits) <= 19 and luhn_valid(digits)
 
 
 CARD_PATTERNS = (
     # 4-4-4-4(-3) with one consistent separator, 4-6-5 (Amex), 4-6-4 (Diners)
     ScoredPattern(
         "grouped",
-        r"(?<![\w+-])\d{4}([ -])(?:\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{6}\1\d{4,5})(?![\w-])",
+        r"(?<![\w+-])[1-6]\d{3}([ -])(?:\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{6}\1\d{4,5})(?![\w-])",
         0.9,
         1.0,
     ),
-    ScoredPattern("unseparated", r"(?<![\w+-])\d{12,19}(?![\w-])", 0.5, 1.0),
+    ScoredPattern("unseparated", r"(?<![\w+-])[1-6]\d{11,18}(?![\w-])", 0.5, 1.0),
+    # No card network starts with 0, 7, 8 or 9, but a customer who says "card" may still mean one.
+    ScoredPattern("unseparated_other_prefix", r"(?<![\w+-])[07-9]\d{11,18}(?![\w-])", 0.0, 0.9),
 )
 
 

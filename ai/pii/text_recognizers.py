@@ -70,6 +70,13 @@ ADDRESS_PATTERNS = (
         0.55,
         0.85,
     ),
+    # House number, street name without a street type, street number: 72134 Coronilla 3599
+    ScoredPattern(
+        "number_name_number",
+        rf"\b\d{{3,6}}[ ](?:{_CAP_WORD}[ ]){{1,3}}\d{{1,5}}[A-Za-z]?\b",
+        0.5,
+        0.8,
+    ),
     # Apt. 864 · Suite 501 · Unit 12B · Flat 3
     ScoredPattern(
         "unit",
@@ -115,7 +122,7 @@ _NOT_NAMES = (
 PERSON_PATTERNS = (
     ScoredPattern(
         "my_name_is",
-        rf"(?i:\bmy name is|\bmy name's|\bthis is|\bi am|\bi'm|\bcall me)[ ]{_NOT_NAMES}(?P<pii>{_NAME})",
+        rf"(?i:\bmy name is|\bmy name's|\bthis is|\bi am|\bi'm|\bcalls? me)[ ]{_NOT_NAMES}(?P<pii>{_NAME})",
         0.7,
         0.7,
     ),
@@ -137,7 +144,7 @@ PERSON_PATTERNS = (
     # "her maiden name is Key", "what's your last name? Boyle", "people call me višeslav"
     ScoredPattern(
         "name_word",
-        rf"(?i:\b(?:first|last|middle|maiden|full|family|sur|nick|user)[ ]?name(?:[ ]is|[ ]was|\?|:)|\bnamed|\bcalled|\bcall me)"
+        rf"(?i:\b(?:first|last|middle|maiden|full|family|sur|nick|user)[ ]?name(?:[ ]is|[ ]was|\?|:)|\bnamed|\bcalled|\bcalls? me)"
         rf"[ ]+{_NOT_NAMES}(?P<pii>{_NAME})",
         0.65,
         0.65,
