@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -256,7 +257,8 @@ def _refresh_linking_articles(article: Article, extra_slugs=()) -> None:
     """Articles that link to this one show a live link or a plain label depending on its visibility."""
     slugs = {article.slug, *(s for s in extra_slugs if s)}
     for slug in slugs:
-        for linking in Article.objects.filter(body_md__contains=slug).exclude(pk=article.pk):
+        mentions = Q(body_md__contains=f"[[{slug}") | Q(body_md__contains=f"/help/{slug}")
+        for linking in Article.objects.filter(mentions).exclude(pk=article.pk):
             article_rerender(article=linking)
 
 
