@@ -103,17 +103,21 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # One engine everywhere: PostgreSQL with pgvector. No DATABASE_URL -> the embedded server.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Another database on the same server, e.g. the throwaway one bench/inbox.py fills.
+DB_NAME_OVERRIDE = os.environ.get("HELMDESK_DB_NAME", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured(
             "DATABASE_URL must point to PostgreSQL (postgres://...). Helmdesk needs pgvector."
         )
+    if DB_NAME_OVERRIDE:
+        DATABASES["default"]["NAME"] = DB_NAME_OVERRIDE
     DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
 else:
     from helpdesk.embedded_db import embedded_database_settings
 
-    DATABASES = {"default": embedded_database_settings(VAR_DIR / "db")}
+    DATABASES = {"default": embedded_database_settings(VAR_DIR / "db", name=DB_NAME_OVERRIDE or "helmdesk")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
