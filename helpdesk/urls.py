@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/ai/", include("ai.urls")),
     path("desk/", include("helpdesk.views.desk.urls")),
     path("help/", include("knowledge.urls_public")),
+    path("portal/", include("helpdesk.views.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("helpdesk.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
