@@ -143,14 +143,45 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     return questions
 
 
+EVAL_DATABASE_PREFIX = "helmdesk_eval_"
+
+
+def drop_abandoned_eval_databases(alias: str = "default") -> list[str]:
+    """Drop throwaway databases left by killed runs on this machine (their process no longer exists)."""
+    connection = connections[alias]
+    dropped = []
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [EVAL_DATABASE_PREFIX + "%"])
+        for (name,) in cursor.fetchall():
+            pid = name.removeprefix(EVAL_DATABASE_PREFIX).split("_", 1)[0]
+            if pid.isdigit() and not _process_alive(int(pid)):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')  # noqa: S608 (name from pg_database)
+                dropped.append(name)
+    return dropped
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextmanager
 def throwaway_knowledge_base(alias: str = "default") -> Iterator[str]:
     """Switch the connection to a new, fully migrated database for the duration; drop it afterwards."""
     connection = connections[alias]
+    if not os.environ.get("DATABASE_URL"):
+        # Only on the embedded server: its clients are processes of this machine, so a pid that is
+        # not alive here really is gone.
+        drop_abandoned_eval_databases(alias)
     original_name = connection.settings_dict["NAME"]
     test_settings = connection.settings_dict.setdefault("TEST", {})
     saved_test_name = test_settings.get("NAME")
-    test_settings["NAME"] = f"helmdesk_eval_{os.getpid()}_{secrets.token_hex(3)}"
+    test_settings["NAME"] = f"{EVAL_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(3)}"
     try:
         name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     finally:

@@ -192,9 +192,11 @@ def _openai_model() -> str:
     return str(getattr(settings, "OPENAI_EMBEDDING_MODEL", "") or "text-embedding-3-small")
 
 
-def get_embedder() -> Embedder:
-    """The configured embedder, one instance per process (the local model loads lazily, once)."""
-    backend = configured_backend()
+def get_embedder(backend: str | None = None) -> Embedder:
+    """The configured (or the named) embedder, one instance per process; the local model loads lazily, once."""
+    backend = backend or configured_backend()
+    if backend not in {"local", "openai"}:
+        raise EmbeddingModelError(f"unknown embedding backend {backend!r}; use 'local' or 'openai'")
     if backend == "openai" and not getattr(settings, "OPENAI_API_KEY", ""):
         raise EmbeddingModelError("HELMDESK_EMBEDDINGS=openai needs OPENAI_API_KEY")
     key = (backend, _openai_model() if backend == "openai" else "")

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
+from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import Q
 
@@ -199,3 +200,29 @@ def test_concurrent_reader_sees_old_chunks_while_new_ones_are_written(category, 
     new_ids = set(Chunk.objects.filter(article=article).values_list("pk", flat=True))
     assert new_ids and not (new_ids & old_ids)
     assert Chunk.objects.filter(Q(article=article) & Q(text__contains="A new step")).exists()
+
+
+def test_kb_reindex_reembeds_other_models_and_drops_unpublished(db, category, capsys):
+    current = article_create(
+        title="Current", body_md="Already embedded by the configured model.", publish=True
+    )
+    outdated = article_create(title="Outdated", body_md="Embedded by an old model.", publish=True)
+    gone = article_create(title="Gone", body_md="Unpublished, but its task has not run.", publish=True)
+    for article in (current, outdated, gone):
+        article_index(article.pk)
+    current_ids = set(Chunk.objects.filter(article=current).values_list("pk", flat=True))
+    Chunk.objects.filter(article=outdated).update(embedding_model="old-model/1")
+    Article.objects.filter(pk=gone.pk).update(status="draft")
+
+    call_command("kb_reindex", "--no-progress")
+
+    name = get_embedder().name
+    assert set(Chunk.objects.values_list("embedding_model", flat=True)) == {name}
+    assert set(Chunk.objects.filter(article=current).values_list("pk", flat=True)) == current_ids
+    assert Chunk.objects.filter(article=outdated).exists()
+    assert not Chunk.objects.filter(article=gone).exists()
+    assert "1 articles re-embedded" in capsys.readouterr().out
+
+    call_command("kb_reindex", "--all", "--no-progress")
+    assert "2 articles re-embedded" in capsys.readouterr().out
+    assert not (set(Chunk.objects.filter(article=current).values_list("pk", flat=True)) & current_ids)

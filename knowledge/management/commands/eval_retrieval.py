@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +34,15 @@ class Command(BaseCommand):
         parser.add_argument("--history-decay", type=float, default=DEFAULT_TUNING.history_decay)
 
     def handle(self, *args, **options):
+        # A plain `kill` must still drop the throwaway database: turn SIGTERM into SystemExit so the
+        # cleanup in run_evaluation's finally blocks runs.
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        try:
+            self._evaluate(options)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def _evaluate(self, options):
         tuning = replace(
             DEFAULT_TUNING,
             rrf_k=options["rrf_k"],
