@@ -134,12 +134,15 @@ def evaluate(
 
     def fit(index: np.ndarray) -> HistoryModel:
         return train_history_model(
-            train_vectors[index], train_labels[index].tolist(), zero_shot=prototypes.probabilities, seed=seed
-        )
+            train_vectors[index], train_labels[index].tolist(), texts=[train.texts[i] for i in index],
+            zero_shot=prototypes.probabilities, seed=seed,
+        )  # fmt: skip
 
     threshold_source = "given"
     if threshold is None and oos_label and (~in_scope).any():
-        threshold = _threshold_from_validation(fit, train_vectors, train_labels, in_scope, prototypes, seed)
+        threshold = _threshold_from_validation(
+            fit, train_vectors, train.texts, train_labels, in_scope, prototypes, seed
+        )
         threshold_source = "tuned on a validation split of TRAIN (in-scope acc + oos recall)"
         log(f"threshold {threshold} {threshold_source}")
     if threshold is None:
@@ -153,7 +156,9 @@ def evaluate(
     train_s = time.perf_counter() - train_started
     log(f"trained on {int(in_scope.sum())} examples, {len(classes)} labels in {train_s:.1f}s")
 
-    regime, _ids, probabilities = topic_probabilities(test_vectors, prototypes=prototypes, model=model)
+    regime, _ids, probabilities = topic_probabilities(
+        test_vectors, prototypes=prototypes, model=model, texts=test.texts
+    )
     result = _score(test, probabilities, classes, threshold, oos_label)
     result["fewshot"] = _fewshot(
         fit, train_labels, in_scope, test, test_vectors, prototypes, oos_label, seed, log
@@ -171,7 +176,7 @@ def evaluate(
     return result
 
 
-def _threshold_from_validation(fit, vectors, labels, in_scope, prototypes, seed) -> float:
+def _threshold_from_validation(fit, vectors, texts, labels, in_scope, prototypes, seed) -> float:
     rng = np.random.default_rng(seed + 1)
     held = np.zeros(len(labels), dtype=bool)
     for label in set(labels[in_scope].tolist()):
@@ -179,7 +184,10 @@ def _threshold_from_validation(fit, vectors, labels, in_scope, prototypes, seed)
         held[members[: max(1, len(members) // 7)]] = True
     held |= ~in_scope
     model = fit(np.flatnonzero(in_scope & ~held))
-    _regime, ids, probabilities = topic_probabilities(vectors[held], prototypes=prototypes, model=model)
+    held_texts = [texts[i] for i in np.flatnonzero(held)]
+    _regime, ids, probabilities = topic_probabilities(
+        vectors[held], prototypes=prototypes, model=model, texts=held_texts
+    )
     predicted = np.array(ids)[probabilities.argmax(axis=1)]
     return tune_threshold(probabilities.max(axis=1), predicted == labels[held], ~in_scope[held])
 
@@ -238,7 +246,7 @@ def _p95_latency_ms(texts: list[str], prototypes, model) -> float:
     timings = []
     for text in texts[:LATENCY_SAMPLE]:
         started = time.perf_counter()
-        predict_topic(embedding.embed_one(text), prototypes=prototypes, model=model)
+        predict_topic(embedding.embed_one(text), prototypes=prototypes, model=model, text=text)
         timings.append((time.perf_counter() - started) * 1000)
     return round(float(np.percentile(timings, 95)), 2)
 

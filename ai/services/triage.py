@@ -115,7 +115,9 @@ def _classify_topic(text: str, topics: list[Topic]):
         model_topics = set(model.labels)
         if not any(topic_id in model_topics for topic_id in prototypes.topic_ids):
             model, row = None, None  # a model of retired topics says nothing about today's taxonomy
-    prediction = predict_topic(embedding.embed_one(text), prototypes=prototypes, model=model, names=names)
+    prediction = predict_topic(
+        embedding.embed_one(text), prototypes=prototypes, model=model, text=text, names=names
+    )
     return prediction, row
 
 
@@ -314,7 +316,7 @@ def training_due() -> bool:
     return labelled - active.n_examples >= max(1, active.n_examples // 20)
 
 
-def training_examples() -> tuple[np.ndarray, list[int]]:
+def training_examples() -> tuple[np.ndarray, list[int], list[str]]:
     """Vectors and topic ids of the latest label per ticket (a correction supersedes the first
     label) plus imported rows. Embeddings are computed once per label and kept on it."""
     seen: set[int] = set()
@@ -336,22 +338,22 @@ def training_examples() -> tuple[np.ndarray, list[int]]:
             label.vector = vector.astype(np.float32).tobytes()
         TriageLabel.objects.bulk_update(missing, ["vector"], batch_size=500)
     vectors = np.array([np.frombuffer(bytes(label.vector), dtype=np.float32) for label in chosen])
-    return vectors.reshape(len(chosen), embedding.EMBEDDING_DIM), [label.topic_id for label in chosen]
+    vectors = vectors.reshape(len(chosen), embedding.EMBEDDING_DIM)
+    return vectors, [label.topic_id for label in chosen], [label.text for label in chosen]
 
 
 @transaction.atomic
-def triage_model_train(*, vectors: np.ndarray | None = None, topic_ids: list[int] | None = None):
+def triage_model_train():
     """Train a new version on the current labels and make it the active one. None when there is
     not enough to learn from (fewer than two topics)."""
-    if topic_ids is None:
-        vectors, topic_ids = training_examples()
+    vectors, topic_ids, texts = training_examples()
     if len(set(topic_ids)) < 2:
         return None
     topics = list(Topic.objects.filter(pk__in=set(topic_ids)).order_by("pk"))
     prototypes = current_prototypes(topics)
     zero_shot = (lambda batch: prototypes.probabilities(batch)) if prototypes else None
     # The prototype columns follow topic pk order, which is also the model's label order.
-    model = train_history_model(vectors, list(topic_ids), zero_shot=zero_shot)
+    model = train_history_model(vectors, list(topic_ids), texts=texts, zero_shot=zero_shot)
     TriageModel.objects.filter(is_active=True).update(is_active=False)
     version = (TriageModel.objects.aggregate(top=Max("version"))["top"] or 0) + 1
     return TriageModel.objects.create(

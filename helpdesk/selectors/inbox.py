@@ -33,6 +33,7 @@ INBOX_VIEWS: dict[str, Any] = {
     "unassigned": _("Unassigned"),
     "teams": _("My teams"),
     "all": _("All"),
+    "needs_triage": _("Needs triage"),  # the AI was unsure of the topic (ai.models.TicketTriage)
 }
 
 
@@ -148,6 +149,8 @@ def inbox_queryset(*, user, query: InboxQuery) -> QuerySet[Ticket]:
         tickets = tickets.filter(assignee__isnull=True)
     elif query.view == "teams":
         tickets = tickets.filter(team__in=agent.teams.all())
+    elif query.view == "needs_triage":
+        tickets = tickets.filter(triage__needs_triage=True)
 
     if query.status == UNSOLVED:
         tickets = tickets.exclude(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])

@@ -85,3 +85,25 @@ def test_needs_triage_filter(customer):
     ticket = ticket_create(requester=customer, subject="?", body_text="hm")
     ticket_triage_run(ticket=ticket)
     assert list(tickets_needing_triage()) == [ticket]
+
+
+def test_ticket_page_sidebar_loads_the_triage_panel(client_admin, triaged):
+    _topics, ticket = triaged
+    body = client_admin.get(reverse("desk:ticket", args=[ticket.pk])).content.decode()
+    assert 'id="triage-panel"' in body
+    assert reverse("ai:triage_panel", args=[ticket.pk]) in body
+
+
+def test_inbox_view_needs_triage_lists_only_unsure_tickets(client_admin, customer):
+    make_taxonomy()
+    set_threshold(0.999)
+    unsure = ticket_create(requester=customer, subject="Unsure one", body_text="hm")
+    ticket_triage_run(ticket=unsure)
+    set_threshold(0.0)
+    sure = ticket_create(requester=customer, subject="Sure one", body_text="My parcel never arrived")
+    ticket_triage_run(ticket=sure)
+
+    body = client_admin.get(reverse("desk:inbox"), {"view": "needs_triage"}).content.decode()
+
+    assert "Unsure one" in body
+    assert "Sure one" not in body

@@ -50,17 +50,22 @@ def _align(model: HistoryModel, probabilities: np.ndarray, topic_ids: list) -> n
 
 
 def topic_probabilities(
-    vectors: np.ndarray, *, prototypes: Prototypes | None, model: HistoryModel | None
+    vectors: np.ndarray,
+    *,
+    prototypes: Prototypes | None,
+    model: HistoryModel | None,
+    texts: list[str] | None = None,
 ) -> tuple[str, list, np.ndarray]:
-    """(regime, topic ids, calibrated probabilities (n, n_topics)) for a batch of message vectors."""
+    """(regime, topic ids, calibrated probabilities (n, n_topics)) for a batch of messages: their
+    vectors, and their texts for the lexical part of the history model."""
     vectors = np.atleast_2d(vectors)
     topic_ids = list(prototypes.topic_ids) if prototypes is not None else list(model.labels)
     regime = choose_regime(model, topic_ids)
     if regime == "zero_shot":
         return regime, topic_ids, prototypes.probabilities(vectors)
     if regime == "history" or prototypes is None:
-        return "history", topic_ids, _align(model, model.history_proba(vectors), topic_ids)
-    history = _align(model, model.history_proba(vectors, calibrate=False), topic_ids)
+        return "history", topic_ids, _align(model, model.history_proba(vectors, texts), topic_ids)
+    history = _align(model, model.history_proba(vectors, texts, calibrate=False), topic_ids)
     counts = dict(zip(model.labels, model.counts, strict=True))
     weights = history_weight(np.array([counts.get(topic_id, 0.0) for topic_id in topic_ids]))
     zero_shot = prototypes.probabilities(vectors)
@@ -74,9 +79,12 @@ def predict_topic(
     *,
     prototypes: Prototypes | None,
     model: HistoryModel | None,
+    text: str | None = None,
     names: dict | None = None,
 ) -> TopicPrediction:
-    regime, topic_ids, probabilities = topic_probabilities(vector, prototypes=prototypes, model=model)
+    regime, topic_ids, probabilities = topic_probabilities(
+        vector, prototypes=prototypes, model=model, texts=[text] if text is not None else None
+    )
     row = probabilities[0]
     order = np.argsort(-row)
     best = topic_ids[order[0]]
