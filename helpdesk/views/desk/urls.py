@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from helpdesk.views.desk import agent_settings, attachments, inbox, tickets
+from helpdesk.views.desk import agent_settings, attachments, inbox, reports, tickets
 
 app_name = "desk"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/merge/", tickets.ticket_merge_into, name="ticket_merge"),
     path("attachments/<int:attachment_id>/", attachments.attachment_download, name="attachment"),
     path("settings/", agent_settings.agent_settings, name="settings"),
+    path("reports/", reports.reports, name="reports"),
 ]

@@ -1,0 +1,104 @@
+"""/desk/reports/: parse the period, build the report through the selector, render or export CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk import charts
+from helpdesk.models import Team
+from helpdesk.selectors.access import agent_for
+from helpdesk.selectors.reports import Period, report_build
+
+PRESETS = {"7": 7, "30": 30, "90": 90}
+
+
+def _period(request) -> Period:
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET["from"])
+        end = dt.date.fromisoformat(request.GET["to"])
+    except (KeyError, ValueError):
+        days = PRESETS.get(request.GET.get("days", "30"), 30)
+        start, end = today - dt.timedelta(days=days - 1), today
+    if end < start:
+        start, end = end, start
+    tz = timezone.get_current_timezone()
+    return Period(
+        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+@login_required
+def reports(request):
+    if agent_for(request.user) is None:
+        raise PermissionDenied
+    try:
+        team_id = int(request.GET.get("team") or 0) or None
+    except ValueError:
+        team_id = None
+    report = report_build(user=request.user, period=_period(request), team_id=team_id)
+    if request.GET.get("format") == "csv":
+        return _csv(report)
+    context = {
+        "report": report,
+        "teams": Team.objects.order_by("name"),
+        "team_id": team_id,
+        "nav_active": "reports",
+        "channel_chart": charts.bar_chart([(r["channel"], r["n"]) for r in report.volume_by_channel]),
+        "topic_chart": charts.bar_chart(
+            [(r["topic"] or _("(no topic)"), r["n"]) for r in report.volume_by_topic]
+        ),
+        "daily_chart": charts.daily_chart(report.daily),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "desk/reports.html", context)
+
+
+def _csv(report) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    start, end = report.period.start.date(), (report.period.end - dt.timedelta(days=1)).date()
+    response["Content-Disposition"] = f'attachment; filename="helmdesk-report-{start}-{end}.csv"'
+    out = csv.writer(response)
+    totals = report.totals
+    out.writerow(["section", "key", "value"])
+    for key in ("created", "solved", "backlog"):
+        out.writerow(["totals", key, totals[key]])
+    for name in ("first_response", "resolution"):
+        out.writerow(["totals", f"{name}_median_hours", _fmt(totals[name]["median"])])
+        out.writerow(["totals", f"{name}_p90_hours", _fmt(totals[name]["p90"])])
+    out.writerow(["sla", "first_response_compliance", _fmt(totals["sla"]["first_response"])])
+    out.writerow(["sla", "resolution_compliance", _fmt(totals["sla"]["resolution"])])
+    out.writerow(["csat", "responses", totals["csat"]["n"]])
+    out.writerow(["csat", "average", _fmt(totals["csat"]["avg"])])
+    out.writerow(["csat", "satisfied_share", _fmt(totals["csat"]["satisfied"])])
+    for row in report.volume_by_channel:
+        out.writerow(["channel", row["channel"], row["n"]])
+    for row in report.volume_by_topic:
+        out.writerow(["topic", row["topic"] or "", row["n"]])
+    for row in report.daily:
+        out.writerow(["daily_created", row["day"].isoformat(), row["created"]])
+        out.writerow(["daily_solved", row["day"].isoformat(), row["solved"]])
+    out.writerow([])
+    out.writerow(
+        ["group", "name", "created", "solved", "first_response_median_h", "resolution_median_h", "csat_avg"]
+    )
+    for group, rows in (("agent", report.per_agent), ("team", report.per_team)):
+        for row in rows:
+            out.writerow([
+                group, row.get("label") or "", row.get("created", 0), row.get("solved", 0),
+                _fmt(row.get("first_response_median")), _fmt(row.get("resolution_median")), _fmt(row.get("csat_avg")),
+            ])  # fmt: skip
+    return response
+
+
+def _fmt(value) -> str:
+    return "" if value is None else f"{value:.3f}"
