@@ -1,0 +1,127 @@
+"""The cases bench/inbox.py measures, each through the selector and through a full /desk/ request."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from helpdesk.models import Agent, Team, Ticket
+from helpdesk.selectors.inbox import (
+    DEFAULT_PAGE_SIZE,
+    encode_cursor,
+    inbox_page,
+    inbox_query_from_params,
+    inbox_queryset,
+)
+
+DEEP_PAGE = 500
+WARM_UPS = 3
+
+
+def build_cases() -> list[dict]:
+    admin = Agent.objects.get(user__username="bench-admin").user
+    agent = Agent.objects.get(user__username="bench-agent-0").user
+    team = Team.objects.order_by("id").first()
+    # inbox_fill gives ticket t the order number NW-(100000 + t * 7919 % 900000).
+    some_ticket = Ticket.objects.order_by("id").values_list("id", flat=True)[Ticket.objects.count() // 3]
+    order_token = f"NW-{100000 + some_ticket * 7919 % 900000}"
+    cases = [
+        ("first page, admin, all", admin, {"view": "all"}, "page"),
+        ("first page, agent, my teams", agent, {"view": "teams"}, "page"),
+        ("deep page, admin, all (keyset)", admin, {"view": "all"}, "page"),
+        ("deep page, agent, my teams (keyset)", agent, {"view": "teams"}, "page"),
+        (
+            "filter status=open + team, admin",
+            admin,
+            {"view": "all", "status": "open", "team": str(team.id)},
+            "page",
+        ),
+        ("filter unsolved, agent, my teams", agent, {"view": "teams", "status": "unsolved"}, "page"),
+        ("search 'battery' (common), admin", admin, {"view": "all", "q": "battery"}, "search"),
+        ("search 'battery', agent, my teams", agent, {"view": "teams", "q": "battery"}, "search"),
+        ("search 'derailleur hanger' (rare)", admin, {"view": "all", "q": "derailleur hanger"}, "search"),
+        (f"search order number {order_token}", admin, {"view": "all", "q": order_token}, "search"),
+    ]
+    result = []
+    for name, user, params, kind in cases:
+        if name.startswith("deep page"):
+            cursor, page_number = deep_cursor(user, params)
+            params = {**params, "cursor": cursor}
+            name = name.replace("deep page", f"page {page_number}")
+        result.append({"case": name, "user_id": user.pk, "params": params, "kind": kind})
+    return result
+
+
+def deep_cursor(user, params: dict) -> tuple[str, int]:
+    """The cursor a user would hold after paging ~500 times with the 'next' link (or halfway through
+    a smaller fill), and the page number it opens."""
+    query = inbox_query_from_params(params)
+    tickets = inbox_queryset(user=user, query=query)
+    position = min(DEEP_PAGE * DEFAULT_PAGE_SIZE, tickets.count() // 2)
+    ticket = tickets.order_by("-updated_at", "-id").only("id", "updated_at")[max(position - 1, 0)]
+    return encode_cursor(ticket=ticket, direction="n"), position // DEFAULT_PAGE_SIZE + 1
+
+
+def run_cases(*, repeat: int, explain: bool) -> list[dict]:
+    rows = []
+    for case in build_cases():
+        print(f"  measuring: {case['case']}", flush=True)
+        row = {"case": case["case"], "kind": case["kind"]}
+        row.update(measure_selector(case, repeat, explain))
+        row.update(measure_request(case, repeat))
+        rows.append(row)
+    return rows
+
+
+def measure_selector(case: dict, repeat: int, explain: bool) -> dict:
+    user_model = get_user_model()
+    query = inbox_query_from_params(case["params"])
+    times, queries, rows = [], 0, 0
+    for run in range(WARM_UPS + repeat):
+        user = user_model.objects.get(pk=case["user_id"])  # fresh, as each request loads it anew
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            page = inbox_page(user=user, query=query)
+            for ticket in page.tickets:  # what the template touches
+                _ = (ticket.requester.email, ticket.team, ticket.assignee, list(ticket.tags.all()))
+            elapsed = time.perf_counter() - started
+        if run >= WARM_UPS:
+            times.append(elapsed * 1000)
+            queries, rows = len(captured.captured_queries), len(page.tickets)
+    if explain:
+        print_explain(captured.captured_queries)
+    return {"selector_ms": times, "selector_queries": queries, "rows": rows}
+
+
+def measure_request(case: dict, repeat: int) -> dict:
+    client = Client()
+    client.force_login(get_user_model().objects.get(pk=case["user_id"]))
+    url = "/desk/?" + urlencode(case["params"])
+    times, queries = [], 0
+    for run in range(WARM_UPS + repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        if run >= WARM_UPS:
+            times.append(elapsed * 1000)
+            queries = len(captured.captured_queries)
+    return {"request_ms": times, "request_queries": queries}
+
+
+def print_explain(captured: list[dict]) -> None:
+    ticket_query = next(
+        (q["sql"] for q in captured if 'FROM "helpdesk_ticket"' in q["sql"] and "LIMIT" in q["sql"]), None
+    )
+    if ticket_query is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + ticket_query)
+        print("\n".join("      " + line for (line,) in cursor.fetchall()))
