@@ -277,3 +277,6 @@ class DeskSettingsAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         settings_row = DeskSettings.load()
         return HttpResponseRedirect(reverse("admin:helpdesk_desksettings_change", args=[settings_row.pk]))
+
+
+from helpdesk import admin_integrations  # noqa: E402,F401  (SLA, CSAT, API, webhook admins)
