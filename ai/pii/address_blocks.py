@@ -21,8 +21,14 @@ _PLACE_JOINERS = r"de|do|da|del|la|le|du|des|van|von|of|am|an|im|upon|on|sur"
 # Between the street line and the next piece: spaces or a comma on the line, or a line break
 # (mail quoting ">" allowed), never a full stop.
 _SEPARATOR = r"(?=[ \t,\n])[ \t]*,?[ \t]*(?:\n[ \t>]*,?[ \t]*)?"
+# Sign-offs and greetings often follow an address on the next line.
+_NOT_PLACES = (
+    r"(?!(?i:thanks|thank|thx|regards|best|cheers|kind|sincerely|yours|please|hello|hi|dear|bye|greetings|"
+    r"br|mfg|sent|from|tel|phone|mobile|fax|email|e-mail)\b)"
+)
 _TAIL_PIECE = re.compile(
     _SEPARATOR
+    + _NOT_PLACES
     + r"(?P<piece>"
     + r"(?i:apt|apartment|suite|ste|unit|flat|floor)\.?[ ]?#?\d{1,5}[A-Z]?"
     + rf"|{_POSTAL_CODE}"

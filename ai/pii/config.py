@@ -52,6 +52,21 @@ def allow_patterns() -> tuple[str, ...]:
     return tuple(value)
 
 
+def allow_terms() -> tuple[str, ...]:
+    """HELMDESK_PII_ALLOW_TERMS: product and brand names the NER may mistake for people or places.
+
+    Matched as whole words, case-insensitively (a list; a JSON list in the environment).
+    """
+    value = _setting("HELMDESK_PII_ALLOW_TERMS", ())
+    if isinstance(value, str):
+        value = json.loads(value)
+    return tuple(term for term in value if term.strip())
+
+
+def terms_as_patterns(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(rf"(?<!\w){re.escape(term.strip())}(?!\w)" for term in terms)
+
+
 def compile_allow_patterns(patterns: tuple[str, ...]) -> re.Pattern | None:
     if not patterns:
         return None

@@ -242,7 +242,8 @@ _LEFT_NEIGHBOUR = re.compile(rf"(?P<name>{_COORDINATED}){_JOINER}$")
 _NOT_COORDINATED = frozenset(
     (
         "the", "a", "an", "i", "we", "you", "he", "she", "they", "it", "my", "our",
-        "your", "his", "her", "their", "this", "that", "then", "so", "but", "also",
+        "your", "his", "her", "their", "this", "that", "then", "so", "but", "also", "thanks", "thank", "hi", "hello", "hey", "dear", "regards", "cheers",
+        "sorry", "yes", "no", "ok", "okay", "please", "best", "bye", "welcome",
     )
 )  # fmt: skip
 _MAX_LIST_LENGTH = 12

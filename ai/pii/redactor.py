@@ -154,12 +154,14 @@ class Redactor:
         engine: PiiEngine | None = None,
         timeout_s: float | None = None,
         allow_patterns: Iterable[str] | None = None,
+        allow_terms: Iterable[str] | None = None,
     ) -> None:
         self.mapping = mapping if mapping is not None else RedactionMap()
         self._engine = engine
         self.timeout_s = timeout_s if timeout_s is not None else config.timeout_seconds()
         patterns = tuple(allow_patterns) if allow_patterns is not None else config.allow_patterns()
-        self.allow_regex = config.compile_allow_patterns(patterns)
+        terms = tuple(allow_terms) if allow_terms is not None else config.allow_terms()
+        self.allow_regex = config.compile_allow_patterns(patterns + config.terms_as_patterns(terms))
 
     @property
     def engine(self) -> PiiEngine:

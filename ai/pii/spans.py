@@ -20,12 +20,19 @@ def allowed_ranges(text: str, allow_regex: re.Pattern | None) -> list[tuple[int,
     return sorted(ranges)
 
 
+# A name or place the model reads into an allowed identifier ("Order ORD-2291") is a misreading.
+_DROPPED_WHEN_OVERLAPPING_ALLOWED = {"PERSON", "LOCATION"}
+
+
 def remove_allowed(findings: Iterable[Finding], ranges: list[tuple[int, int]]) -> list[Finding]:
     """Drop findings inside an allowed range; cut allowed parts out of findings that straddle one."""
     kept = []
     for finding in findings:
+        overlapping = [(s, e) for s, e in ranges if s < finding.end and finding.start < e]
+        if overlapping and finding.entity_type in _DROPPED_WHEN_OVERLAPPING_ALLOWED:
+            continue
         pieces = [(finding.start, finding.end)]
-        for allowed_start, allowed_end in ranges:
+        for allowed_start, allowed_end in overlapping:
             next_pieces = []
             for start, end in pieces:
                 if allowed_end <= start or allowed_start >= end:

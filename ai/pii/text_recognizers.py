@@ -11,7 +11,9 @@ import re
 
 from ai.pii.regex_recognizer import ContextRegexRecognizer, ScoredPattern
 
-_WORD = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ſΑ-ωЀ-ӿ][\w'’.-]*"
+_LETTER = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ſΑ-ωЀ-ӿ]"
+# A word may hold dots (e.g. "o.k") but only ends with one as an initial ("D."), never a full stop.
+_WORD = rf"(?:[A-Za-z]\.(?=[ ])|{_LETTER}(?:[\w'’-]|\.(?=\w))*)"
 _CAP_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩЀ-Я][\w'’-]*"
 
 # Street types glued to the street name: Bundesstrasse, Koskikatu, Mellemvej, Þorsteinsgata.
