@@ -4,8 +4,6 @@ decides from its status and audience what to index (and removes chunks of unpubl
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import ApplicationError
 from helpdesk.services.audit import actor_user
+from knowledge.indexing.tasks import schedule_article_index
 from knowledge.markdown import ResolvedLink, render_markdown
 from knowledge.models import (
     Article,
@@ -23,8 +22,6 @@ from knowledge.models import (
     ArticleStatus,
     Category,
 )
-
-logger = logging.getLogger(__name__)
 
 CONTENT_FIELDS = ("title", "summary", "body_md")
 # Paths of the help center that an article slug must not shadow (see knowledge/urls_public.py).
@@ -269,11 +266,6 @@ def _after_change(article: Article) -> None:
 
 def schedule_index(article_id: int) -> None:
     """Hand the article to the retrieval indexer (it indexes published articles, drops the others)."""
-    try:
-        from knowledge.indexing.tasks import schedule_article_index
-    except ImportError:  # the indexer is optional for authoring; retrieval simply lags
-        logger.warning("knowledge.indexing.tasks is not available; article %s not indexed", article_id)
-        return
     schedule_article_index(article_id)
 
 
