@@ -56,6 +56,7 @@ class Crawler:
 
     def crawl(self) -> Iterator[ImportRecord | Skipped]:
         """Yield one record or skip per fetched page (robots-disallowed URLs are skipped unfetched)."""
+        self._follow_start_redirect()
         sitemaps = self._load_robots()
         queue: deque[str] = deque([self.start_url])
         seen = {self.start_url}
@@ -77,6 +78,18 @@ class Crawler:
                     seen.add(link)
                     queue.append(link)
         self.stats.queued = len(queue)
+
+    def _follow_start_redirect(self) -> None:
+        """Sites often move their help center (example.com -> www.example.com/help/): crawl the host
+        the start URL ends up on. Every hop was checked by the fetcher like any other request."""
+        try:
+            result = self.fetcher.get(self.start_url)
+        except FetchError:
+            return  # reported when the start page itself is crawled
+        final = urldefrag(result.url)[0]
+        if final != self.start_url and result.status == 200:
+            self.start_url = final
+            self.host = urlsplit(final).netloc.lower()
 
     def _page(self, url: str) -> tuple[ImportRecord | Skipped, list[str]]:
         try:

@@ -342,3 +342,16 @@ def test_jsonl_command_reimport_is_idempotent(tmp_path):
     _write_jsonl(path, lines)
     assert run()["updated"] == 1
     assert Article.objects.get(external_id="d2").body_md == "Changed text."
+
+
+def test_crawl_follows_a_start_redirect_to_another_host(site):
+    port = site.base.rsplit(":", 1)[1]
+    site.set("/moved-help", 301, {"Location": site.base + "/"})
+    fetcher = SafeFetcher(
+        allow_private_hosts=frozenset({"help.example", "127.0.0.1"}),
+        resolve=lambda host, port: ["127.0.0.1"],
+    )
+    crawler = Crawler(f"http://help.example:{port}/moved-help", fetcher=fetcher, max_pages=20)
+    summary = import_records(crawler.crawl(), source=ArticleSource.WEB)
+    assert crawler.host == f"127.0.0.1:{port}"
+    assert summary.created == 3
