@@ -181,3 +181,9 @@ def _drive(browser, base_url: str, shots: str) -> None:
     page.evaluate("htmx.trigger(document.body, 'ticket-changed', {kind: 'ticket_created'})")
     page.wait_for_selector("#inbox-results :text('Brand new question')")
     assert page.evaluate("window.__samePage === true")
+    if shots:
+        page.set_viewport_size({"width": 400, "height": 860})
+        page.screenshot(path=f"{shots}/inbox-narrow.png")
+        page.click("[data-ticket-link]")
+        page.wait_for_selector("#ticket-thread")
+        page.screenshot(path=f"{shots}/ticket-narrow.png", full_page=True)
