@@ -90,7 +90,9 @@ class SafeHttpClient:
         if not self.allow_all_private and host not in self.allow_private_hosts:
             blocked = [address for address in addresses if not address_is_public(address)]
             if blocked:
-                raise BlockedAddress(f"{host} resolves to a non-public address ({', '.join(blocked)})")
+                raise BlockedAddress(
+                    f"{host} resolves to a non-public address ({', '.join(blocked)}); allow it explicitly if you trust it"
+                )
         return scheme, host, port, addresses[0]
 
     def request(
