@@ -54,6 +54,7 @@ class Outcome:
     stage_ms: dict
     answerable: bool
     signals: dict = field(default_factory=dict)
+    hit_docs: list = field(default_factory=list)  # retrieved documents, best first (for analysis)
 
     def at(self, threshold: float) -> str:
         if self.decision != ANSWERED or self.confidence < threshold:
@@ -178,6 +179,7 @@ def score_question(
         stage_ms=dict(answer.stage_ms),
         answerable=bool(question.gold_doc_ids),
         signals=dict(answer.signals),
+        hit_docs=[id_to_doc.get(hit.article_id) for hit in answer.hits],
     )
 
 

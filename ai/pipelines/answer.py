@@ -38,6 +38,7 @@ EXTRACTIVE, GENERATIVE = "extractive", "generative"
 RETRIEVE_K = 6
 PROMPT_PASSAGES = 5
 CUSTOMER_SOURCE = "customer"
+CERTAIN_INJECTION = 0.98  # the classifier alone blocks only above this
 
 
 @dataclass
@@ -97,6 +98,9 @@ class Screening:
     blocked: bool
     reason: str = ""
     injection_score: float = 0.0
+    # The classifier alone found the text instruction-like (no known phrasing, nothing hidden): it
+    # misfires on short chat turns ("Thank you!"), so the message is answered, but never by the model.
+    suspicious: bool = False
 
 
 @dataclass
@@ -130,12 +134,13 @@ def redact_stage(request: AnswerRequest, redactor: Redactor) -> Redacted:
 def screen_stage(text: str, *, html: str | None = None) -> Screening:
     """Prompt injection and abuse in the customer's own text (hidden email HTML included)."""
     injection = detect_injection(text, html)
-    if injection.is_injection:
+    evidence = [reason for reason in injection.reasons if ":classifier:" not in reason]
+    if injection.is_injection and (evidence or injection.score >= CERTAIN_INJECTION):
         return Screening(True, "prompt_injection", injection.score)
     abuse = detect_abuse(text)
     if abuse.is_abusive:
         return Screening(True, f"abusive ({abuse.level})", injection.score)
-    return Screening(False, "", injection.score)
+    return Screening(False, "", injection.score, suspicious=injection.is_injection)
 
 
 def retrieve_stage(
@@ -287,8 +292,9 @@ def answer_question(
 
     extractive = timer.run("extract", extract_stage, redacted.question, hits, embed)
     generated, verified = timer.run(
-        "generate", _generate_or_extract, request, redacted, hits, extractive, language
-    )
+        "generate", _generate_or_extract, request, redacted, hits, extractive, language,
+        allow_model=not screening.suspicious,
+    )  # fmt: skip
     if verified.blocked:
         return stop(BLOCKED, verified.reason, redacted_input=redacted.question, problems=verified.problems,
                     mode=generated.mode, model=generated.model, prompt_version=generated.prompt_version,
@@ -315,13 +321,21 @@ def answer_question(
     return answer
 
 
-def _generate_or_extract(request, redacted: Redacted, hits, extractive: ExtractiveAnswer, language: str):
+def _generate_or_extract(
+    request,
+    redacted: Redacted,
+    hits,
+    extractive: ExtractiveAnswer,
+    language: str,
+    *,
+    allow_model: bool = True,
+):
     """Generate and verify; on a provider fault or a failed check, the quoted answer (verified too)."""
     frame = PromptFrame.new()
     mode = llm.generation_mode("answer")
     customer_texts = [redacted.question, *(turn["text"] for turn in redacted.history)]
-    fallback_reason = mode.reason
-    if mode.generative:
+    fallback_reason = mode.reason if allow_model else "suspicious_input"
+    if mode.generative and allow_model:
         try:
             generated = generate_stage(
                 redacted.question, hits, redacted.history, language=language, frame=frame,
