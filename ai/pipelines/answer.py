@@ -347,6 +347,9 @@ def _generate_or_extract(
             verified = verify_answer(
                 generated.text, hits[:PROMPT_PASSAGES], customer_texts, canary=frame.canary
             )
+            if not verified.blocked and conf.model_signal(generated.text) < 1.0:
+                # The model read the sources and says they do not answer: a person should, not a quote.
+                return generated, VerifiedText(text="", ok=False, reason="model_abstained", support_ratio=0.0)
             if verified.ok or verified.blocked:
                 return generated, verified
             fallback_reason = "failed_checks"
