@@ -28,6 +28,8 @@ _NAME_LIKE_POS = {"PROPN", "NOUN", "ADJ", "X", "INTJ"}
 # where capitalised unknown words are ordinary nouns ("Bestellung"), not names.
 _MIN_ENGLISH_SHARE = 0.6
 _KEPT_NER_LABELS = {"PERSON", "GPE", "LOC", "FAC"}
+# "I am in Sutri", "a shop near Ettelgem": an unknown name after these is a place.
+_PLACE_PREPOSITIONS = {"in", "near", "outside", "around"}
 _WORD_RE = re.compile(r"[^\W\d_]+")
 # Lower-case-dominated: fewer capitals than this share of letters.
 _LOWERCASE_TEXT_RATIO = 0.02
@@ -149,12 +151,15 @@ def _is_initial(token) -> bool:
 
 
 class UnknownProperNounRecognizer(LocalRecognizer):
-    """PERSON for proper nouns outside the English word list and outside person/place entities."""
+    """PERSON (LOCATION after "in", "near"...) for proper nouns unknown to English and to the NER."""
 
     def __init__(self, english_words: frozenset[str]):
         self.english_words = english_words
         super().__init__(
-            supported_entities=["PERSON"], supported_language="en", context=[], name=type(self).__name__
+            supported_entities=["PERSON", "LOCATION"],
+            supported_language="en",
+            context=[],
+            name=type(self).__name__,
         )
 
     def load(self) -> None:
@@ -176,7 +181,10 @@ class UnknownProperNounRecognizer(LocalRecognizer):
             covered.update(range(start, end + 1))
             span = doc[start : end + 1]
             if not any(token.lower_ in _ORGANISATION_WORDS for token in span):
-                results.append(self._result(span.start_char, span.end_char))
+                entity_type = (
+                    "LOCATION" if start > 0 and doc[start - 1].lower_ in _PLACE_PREPOSITIONS else "PERSON"
+                )
+                results.append(self._result(span.start_char, span.end_char, entity_type))
         return results
 
     def _looks_english(self, doc) -> bool:
@@ -217,9 +225,9 @@ class UnknownProperNounRecognizer(LocalRecognizer):
             end += 1
         return start, end
 
-    def _result(self, start: int, end: int) -> RecognizerResult:
+    def _result(self, start: int, end: int, entity_type: str) -> RecognizerResult:
         return RecognizerResult(
-            entity_type="PERSON",
+            entity_type=entity_type,
             start=start,
             end=end,
             score=HEURISTIC_NAME_SCORE,
