@@ -232,12 +232,12 @@ def _route(*, ticket, triage: TicketTriage, outcome: TriageOutcome, text: str, r
         topic=topic, text=text, language=outcome.language, customer_tier=ticket.requester.tier
     )
     decision = routing_decide(context=context)
-    priority = outcome.urgency
-    if topic is not None and topic.default_priority:
-        priority = higher_priority(priority, topic.default_priority)
-    if decision.priority:
-        priority = decision.priority
-    priority = priority if priority != "normal" or ticket.priority == "normal" else ""
+    # An admin rule sets the priority outright; signals and the topic default only ever raise it.
+    priority = decision.priority
+    if not priority:
+        priority = higher_priority(outcome.urgency, ticket.priority)
+        if topic is not None and topic.default_priority:
+            priority = higher_priority(priority, topic.default_priority)
     team = decision.team
     if team is not None and ticket.team_id and not reopened and not decision.rule_names:
         team = None  # the ticket arrived with a team (API, mailbox): a topic default does not override it

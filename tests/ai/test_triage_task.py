@@ -169,3 +169,32 @@ def test_llm_failure_falls_back_to_embeddings(topics, customer, llm_peer):
     triage_ticket(ticket.pk)
 
     assert TicketTriage.objects.get(ticket=ticket).regime == "zero_shot"
+
+
+def test_signals_never_lower_a_priority_set_at_creation(topics, customer):
+    ticket = ticket_create(
+        requester=customer, subject="Parcel", body_text="Where is my parcel?", priority="urgent"
+    )
+    triage_ticket(ticket.pk)
+    ticket.refresh_from_db()
+    assert ticket.priority == "urgent"
+
+
+def test_topic_default_priority_and_rule_priority(topics, customer):
+    from ai.models import RoutingRule
+
+    topics["shipping"].default_priority = "high"
+    topics["shipping"].save()
+    ticket = ticket_create(requester=customer, subject="Parcel", body_text="Where is my parcel?")
+    triage_ticket(ticket.pk)
+    ticket.refresh_from_db()
+    assert ticket.priority == "high"
+
+    RoutingRule.objects.create(
+        position=1, name="shipping is low", topic=topics["shipping"], set_priority="low"
+    )
+    other = ticket_create(requester=customer, subject="Parcel", body_text="Where is my parcel?")
+    triage_ticket(other.pk)
+    other.refresh_from_db()
+    assert (other.priority, other.team) == ("low", topics["shipping"].team)
+    assert TicketTriage.objects.get(ticket=other).routed_by_rule == "shipping is low"
