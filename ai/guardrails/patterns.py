@@ -119,8 +119,11 @@ PATTERNS: tuple[InjectionPattern, ...] = (
     # --- indirect injection addressed to the assistant inside data -------------------------------
     _p(
         "addressed_to_ai",
-        r"\b(?:dear|hey|hello|attention,?|note to(?: the)?) (?:ai|ai assistant|language model|llm|chatbot|gpt|bot|assistant)\b[,:!]",
-        0.6,
+        # Customers greet a chat bot ("hey bot, where is my parcel?"); a letter to the AI inside an email
+        # or article is the indirect-injection shape. Weak alone.
+        r"\b(?:dear|attention,?|note to(?: the)?|message for(?: the)?|instructions for(?: the)?) "
+        r"(?:ai|ai assistant|language model|llm|chatbot|gpt|bot|assistant|ai agent)\b[,:!]",
+        0.45,
     ),
     _p(
         "ai_must_now",
