@@ -1,11 +1,12 @@
 """Django admin for the ai app. Other modules append their ModelAdmins below."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from ai.llm.budget import budget_remaining, tokens_used_this_month
 from ai.llm.config import is_configured
 from ai.models import AISettings, TokenUsage
+from ai.pii.engine import MODE_PATTERNS_ONLY, pii_engine_status
 
 
 @admin.register(AISettings)
@@ -21,8 +22,26 @@ class AISettingsAdmin(admin.ModelAdmin):
             _("Budget and thresholds"),
             {"fields": ["monthly_token_budget", "confidence_threshold", "usage_summary"]},
         ),
+        (_("Privacy"), {"fields": ["pii_engine"]}),
     ]
-    readonly_fields = ["usage_summary"]
+    readonly_fields = ["usage_summary", "pii_engine"]
+
+    @admin.display(description=_("PII redaction engine"))
+    def pii_engine(self, obj: AISettings) -> str:
+        return pii_engine_status().message
+
+    def _warn_if_patterns_only(self, request) -> None:
+        status = pii_engine_status()
+        if status.mode == MODE_PATTERNS_ONLY:
+            messages.warning(request, status.message)
+
+    def changelist_view(self, request, extra_context=None):
+        self._warn_if_patterns_only(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._warn_if_patterns_only(request)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request) -> bool:
         return not AISettings.objects.exists() and super().has_add_permission(request)
