@@ -81,7 +81,7 @@ def count(table: str) -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT reltuples::bigint FROM pg_class WHERE relname = '{table}'")
+        cursor.execute(f'SELECT count(*) FROM "{table}"')
         return cursor.fetchone()[0]
 
 
@@ -112,7 +112,8 @@ def print_table(rows: list[dict], *, tickets: int, messages: int) -> None:
     print()
     print(
         f"Inbox at {tickets:,} tickets / {messages:,} messages (times in ms; target p95: pages "
-        f"< {TARGETS_MS['page']:.0f}, search < {TARGETS_MS['search']:.0f})"
+        f"< {TARGETS_MS['page']:.0f}, search < {TARGETS_MS['search']:.0f}); {os.cpu_count()} CPUs, "
+        f"load average {', '.join(f'{value:.1f}' for value in os.getloadavg())}"
     )
     header = f"{'case':<38} {'rows':>5} | {'selector p50':>12} {'p95':>7} {'queries':>7} | {'request p50':>11} {'p95':>7} {'queries':>7} | ok"
     print(header)

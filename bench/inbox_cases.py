@@ -27,9 +27,11 @@ def build_cases() -> list[dict]:
     admin = Agent.objects.get(user__username="bench-admin").user
     agent = Agent.objects.get(user__username="bench-agent-0").user
     team = Team.objects.order_by("id").first()
-    # inbox_fill gives ticket t the order number NW-(100000 + t * 7919 % 900000).
-    some_ticket = Ticket.objects.order_by("id").values_list("id", flat=True)[Ticket.objects.count() // 3]
-    order_token = f"NW-{100000 + some_ticket * 7919 % 900000}"
+    # A ticket whose subject carries its order number, as a customer would paste it into the search.
+    subject = (
+        Ticket.objects.filter(subject__contains="NW-").order_by("id").values_list("subject", flat=True)[:500]
+    )
+    order_token = next(word for word in list(subject)[-1].split() if word.startswith("NW-")).strip("()?.,")
     cases = [
         ("first page, admin, all", admin, {"view": "all"}, "page"),
         ("first page, agent, my teams", agent, {"view": "teams"}, "page"),
