@@ -49,6 +49,8 @@ def test_inbox_renders_full_page(client_agent, ticket):
     assert ticket.subject in html and f"#{ticket.number}" in html
     assert "htmx.min.js" in html and "X-CSRFToken" in html
     assert 'data-live-url="/ws/desk/inbox/"' in html
+    assert 'aria-current="page">Inbox</a>' in html
+    assert 'id="page-indicator" class="htmx-indicator' in html  # loading bar for every htmx request
 
 
 def test_htmx_request_gets_only_the_results_partial(client_agent, ticket):
