@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from tqdm import tqdm
 
 from knowledge.indexing.embeddings import Embedder, get_embedder
@@ -155,7 +155,11 @@ def drop_abandoned_eval_databases(alias: str = "default") -> list[str]:
         for (name,) in cursor.fetchall():
             pid = name.removeprefix(EVAL_DATABASE_PREFIX).split("_", 1)[0]
             if pid.isdigit() and not _process_alive(int(pid)):
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')  # noqa: S608 (name from pg_database)
+                # FORCE: a killed client's server session may still be finishing its last query.
+                try:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # noqa: S608 (name from pg_database)
+                except DatabaseError:  # another run is dropping it right now
+                    continue
                 dropped.append(name)
     return dropped
 

@@ -49,6 +49,10 @@ class SearchTuning:
     history_text_weight: float = 0.3  # rank weight of the history tsquery relative to the question's
     include_agent_turns: bool = False
     ef_search_min: int = 64
+    # Full-text ranking: PostgreSQL's rank function and its length normalisation bit mask
+    # (0: none, 1: 1 + log(length), 2: length, 32: rank / (rank + 1)).
+    text_rank_function: Literal["ts_rank_cd", "ts_rank"] = "ts_rank_cd"
+    text_normalization: int = 0
 
 
 DEFAULT_TUNING = SearchTuning()
@@ -162,6 +166,51 @@ def _or_tsquery_sql(param: str, configs: tuple[str, ...]) -> str:
     return " || ".join(parts)
 
 
+# Which chunks the full-text side ranks. Ranking costs ~30-60 us per matching chunk and an OR of a
+# question's words matches a large part of a big knowledge base, so a chunk must contain at least
+# two of the question's content words (like Lucene's minimum_should_match=2): pairs of lexemes,
+# OR-ed. A question with fewer than three content words (a follow-up like "how long does that
+# take?") borrows the dialogue's words; with fewer than three in all, any one word matches.
+# Lexemes are per text-search configuration; question words first, then the longest (rarest).
+MAX_MATCH_TERMS = 12
+_MATCH_TERMS_SQL = """
+    WITH raw AS (
+        SELECT cfg, replace(lexeme, chr(92), '') AS lexeme, false AS from_history
+        FROM unnest(%(configs)s::text[]) AS cfg,
+             unnest(tsvector_to_array(to_tsvector(cfg::regconfig, %(question)s))) AS lexeme
+        UNION ALL
+        SELECT cfg, replace(lexeme, chr(92), ''), true
+        FROM unnest(%(configs)s::text[]) AS cfg,
+             unnest(tsvector_to_array(to_tsvector(cfg::regconfig, %(history)s))) AS lexeme
+    ),
+    thin AS (
+        SELECT c AS cfg FROM unnest(%(configs)s::text[]) AS c
+        WHERE (SELECT count(*) FROM raw r WHERE r.cfg = c AND NOT r.from_history) < 3
+    ),
+    usable AS (
+        SELECT DISTINCT ON (cfg, lexeme) cfg, lexeme, from_history FROM raw
+        WHERE lexeme <> '' AND (NOT from_history OR cfg IN (SELECT cfg FROM thin))
+        ORDER BY cfg, lexeme, from_history
+    )
+    SELECT cfg, lexeme FROM (
+        SELECT cfg, lexeme,
+               row_number() OVER (PARTITION BY cfg ORDER BY from_history, length(lexeme) DESC, lexeme) AS n
+        FROM usable
+    ) AS ranked
+    WHERE n <= %(max_match_terms)s
+"""
+_MATCH_TSQUERY_SQL = """
+    SELECT COALESCE(string_agg(clause, ' | '), '')::tsquery FROM (
+        SELECT '(' || quote_nullable(a.lexeme) || ' & ' || quote_nullable(b.lexeme) || ')'
+        FROM terms a JOIN terms b ON a.cfg = b.cfg AND a.lexeme < b.lexeme
+        WHERE (SELECT count(*) FROM terms t WHERE t.cfg = a.cfg) >= 3
+        UNION ALL
+        SELECT quote_nullable(t.lexeme) FROM terms t
+        WHERE (SELECT count(*) FROM terms u WHERE u.cfg = t.cfg) < 3
+    ) AS clauses(clause)
+"""
+
+
 def _filters(audience: Audience, language: str | None, category_id: int | None) -> tuple[str, dict]:
     clauses, params = [], {}
     if audience == "public":
@@ -175,7 +224,24 @@ def _filters(audience: Audience, language: str | None, category_id: int | None) 
     return (" AND ".join(clauses) or "TRUE"), params
 
 
-def _run(
+def _run(prepared: _Query, *, mode: Mode, tuning: SearchTuning, **options) -> list[dict]:
+    sql, params = build_sql(prepared, mode=mode, tuning=tuning, **options)
+    # No savepoint inside a caller's transaction: the search is two statements, nothing to roll back.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if mode != "fulltext":
+            # ef_search bounds the HNSW candidate list: it must cover the depth we ask for; the
+            # iterative scan keeps going when filters (audience, language, category) reject rows.
+            ef_search = max(tuning.ef_search_min, params["depth"] * 2)
+            cursor.execute(
+                "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
+                [str(ef_search)],
+            )
+        cursor.execute(sql, params)
+        columns = [col.name for col in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def build_sql(
     prepared: _Query,
     *,
     k: int,
@@ -184,7 +250,7 @@ def _run(
     category_id: int | None,
     mode: Mode,
     tuning: SearchTuning,
-) -> list[dict]:
+) -> tuple[str, dict]:
     where, params = _filters(audience, language, category_id)
     depth = max(tuning.depth, k)
     use_vector, use_text = mode in ("hybrid", "vector"), mode in ("hybrid", "fulltext")
@@ -196,6 +262,8 @@ def _run(
         text_weight=tuning.text_weight if use_text else 0.0,
         history_text_weight=tuning.history_text_weight,
         question=prepared.question_tsquery_text,
+        configs=list(prepared.configs),
+        max_match_terms=MAX_MATCH_TERMS,
         history=prepared.history_tsquery_text,
         mark_options=f"StartSel={_MARK_START}, StopSel={_MARK_STOP}, MaxWords=35, MinWords=15, "
         "MaxFragments=2, FragmentDelimiter= … ",
@@ -210,19 +278,27 @@ def _run(
             ) v"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
     text_cte = "SELECT NULL::bigint AS id, NULL::float4 AS rank, NULL::bigint AS rnk WHERE FALSE"
     if use_text:
+        rank = {"ts_rank_cd": "ts_rank_cd", "ts_rank": "ts_rank"}[tuning.text_rank_function]
+        params["normalization"] = int(tuning.text_normalization)
+        history_rank = (
+            f" + %(history_text_weight)s * {rank}(c.search_vector, q.history, %(normalization)s)"
+            if prepared.history_tsquery_text
+            else ""
+        )
         text_cte = f"""
             SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM (
                 SELECT c.id,
-                    ts_rank_cd(c.search_vector, q.question)
-                    + %(history_text_weight)s * ts_rank_cd(c.search_vector, q.history) AS rank
+                    {rank}(c.search_vector, q.question, %(normalization)s){history_rank} AS rank
                 FROM knowledge_chunk c, tsq q
-                WHERE c.search_vector @@ (q.question || q.history) AND {where}
+                WHERE c.search_vector @@ q.match AND {where}
                 ORDER BY rank DESC LIMIT %(depth)s
             ) t"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
     sql = f"""
-        WITH tsq AS MATERIALIZED (
+        WITH terms AS MATERIALIZED ({_MATCH_TERMS_SQL}),
+        tsq AS MATERIALIZED (
             SELECT {_or_tsquery_sql("question", prepared.configs)} AS question,
-                   {_or_tsquery_sql("history", prepared.configs)} AS history
+                   {_or_tsquery_sql("history", prepared.configs)} AS history,
+                   ({_MATCH_TSQUERY_SQL}) AS match
         ),
         vec AS ({vector_cte}),
         txt AS ({text_cte}),
@@ -247,19 +323,7 @@ def _run(
         ORDER BY f.score DESC, f.id
         LIMIT %(k)s
     """  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
-    # No savepoint inside a caller's transaction: the search is two statements, nothing to roll back.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        if use_vector:
-            # ef_search bounds the HNSW candidate list: it must cover the depth we ask for; the
-            # iterative scan keeps going when filters (audience, language, category) reject rows.
-            ef_search = max(tuning.ef_search_min, depth * 2)
-            cursor.execute(
-                "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
-                [str(ef_search)],
-            )
-        cursor.execute(sql, params)
-        columns = [col.name for col in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return sql, params
 
 
 def _hit(row: dict) -> SearchHit:
