@@ -63,6 +63,11 @@ def test_htmx_request_gets_only_the_results_partial(client_agent, ticket):
     assert response["Vary"] and "HX-Request" in response["Vary"]
 
 
+def test_htmx_history_restore_gets_the_full_page(client_agent, ticket):
+    response = client_agent.get(INBOX, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 def test_constant_query_count_for_page_sizes_10_and_50(
     htmx, client, agent, customer, team, django_assert_num_queries

@@ -45,7 +45,8 @@ def inbox(request):
         "previous_url": _inbox_url(query.params(cursor=page.previous_cursor)) if page.has_previous else "",
         "refresh_url": request.get_full_path(),
     }
-    if is_htmx(request):
+    if is_htmx(request) and not request.htmx.history_restore_request:
+        # A history restore (Back after an htmx navigation, cache miss) needs the whole page.
         return render(request, RESULTS_TEMPLATE, context)
     context.update(
         inbox_filter_choices(),
