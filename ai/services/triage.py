@@ -182,12 +182,12 @@ def ticket_triage_run(*, ticket: Ticket, message: Message | None = None) -> Tick
         return None
     ticket = Ticket.objects.select_for_update().select_related("requester").get(pk=ticket.pk)
     existing = TicketTriage.objects.filter(ticket=ticket).first()
+    if existing is not None and (message is None or existing.message_id == message.pk):
+        return existing  # triaged already (or set by an agent); only a new reopening message re-runs it
     message = (
         message or ticket.messages.filter(author_kind=Message.AuthorKind.CUSTOMER).order_by("seq").first()
     )
     message_id = message.pk if message else None
-    if existing is not None and (message_id is None or existing.message_id == message_id):
-        return existing
     text = ticket_triage_text(ticket=ticket, message=message)
     outcome = triage_classify(text=text, customer_tier=ticket.requester.tier, settings=settings)
     reopened = existing is not None

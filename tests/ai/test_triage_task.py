@@ -198,3 +198,19 @@ def test_topic_default_priority_and_rule_priority(topics, customer):
     other.refresh_from_db()
     assert (other.priority, other.team) == ("low", topics["shipping"].team)
     assert TicketTriage.objects.get(ticket=other).routed_by_rule == "shipping is low"
+
+
+def test_an_unspecified_rerun_after_a_reopen_keeps_the_latest_triage(
+    topics, customer, django_capture_on_commit_callbacks
+):
+    ticket = ticket_create(requester=customer, subject="Parcel", body_text="My parcel never arrived")
+    triage_ticket(ticket.pk)
+    ticket_transition(ticket=ticket, to_status="solved")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_post(ticket=ticket, author_kind="customer", author_customer=customer,
+                     body_text="Now you charged my credit card twice for the same invoice, I want a refund")  # fmt: skip
+    after_reopen = TicketTriage.objects.get(ticket=ticket)
+
+    triage_ticket(ticket.pk)  # e.g. the inbound task making sure triage ran
+
+    assert TicketTriage.objects.get(ticket=ticket).topic == after_reopen.topic == topics["billing"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from ai.pipelines.triage.calibration import calibrated, history_weight
 from ai.pipelines.triage.history import HistoryModel
@@ -104,11 +105,14 @@ def _reason(regime, best, runner_up, best_p, second_p, names) -> str:
     names = names or {}
     best_name = names.get(best, str(best))
     basis = {
-        "zero_shot": "closest to the topic's description and examples",
-        "history": "most like messages agents filed under it",
-        "combined": "topic description and past agent labels agree",
+        "zero_shot": _("closest to the topic's description and examples"),
+        "history": _("most like messages agents filed under it"),
+        "combined": _("the topic's description and past agent labels point to it"),
     }[regime]
     text = f"{best_name}: {basis} ({best_p:.0%})"
     if runner_up is not None and second_p > 0.1:
-        text += f"; next: {names.get(runner_up, str(runner_up))} ({second_p:.0%})"
+        text += "; " + _("next: %(topic)s (%(share)s)") % {
+            "topic": names.get(runner_up, str(runner_up)),
+            "share": f"{second_p:.0%}",
+        }
     return text
