@@ -18,7 +18,7 @@ BENIGN = [
     "How do I reset my password? The reset email never shows up in my inbox.",
     "Ich möchte meine Adresse ändern, wie geht das?",
     "Please ignore my previous email, I found the invoice in my spam folder.",
-    "You are now my favourite shop! One question: do you ship to Austria?",
+    "The app logs me out every hour and I am now locked out. Do you ship to Austria, by the way?",
     "The app shows 'system error 500' when I open my profile. What should I do?",
     "Can you forward this to your billing team? I was charged twice for the same subscription.",
 ]
