@@ -8,8 +8,9 @@ reciprocal rank fusion, joined to their articles (whose visibility is checked ag
 unpublished a moment ago never leaks while its re-index task is still queued) and highlighted.
 
 Why these choices (numbers in docs/retrieval.md):
-- The full-text side ORs the content words of the question (``plainto_tsquery`` lexemes joined by
-  ``|``) and ranks by ``ts_rank_cd``: a question as a whole AND query almost never matches.
+- The full-text side ranks by ``ts_rank_cd`` against the question's content words OR-ed (a whole
+  question as an AND query almost never matches) and only ranks chunks that contain at least two
+  of them (see MAX_MATCH_TERMS): better precision, and bounded work on a large knowledge base.
 - Rank fusion weighs the vector side higher, so a German question finding an English article by
   meaning is not pushed down by chunks that merely share a German word.
 - Dialogue history: earlier user turns are embedded separately and mixed into the query vector
@@ -19,6 +20,7 @@ Why these choices (numbers in docs/retrieval.md):
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -27,8 +29,11 @@ import numpy as np
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 
-from knowledge.indexing.embeddings import Embedder, get_embedder, normalise
+from ai.llm.errors import LLMError
+from knowledge.indexing.embeddings import Embedder, EmbeddingModelError, get_embedder, normalise
 from knowledge.indexing.index import SEARCH_CONFIGS, search_config_for
+
+logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "vector", "fulltext"]
 Audience = Literal["public", "internal"]
@@ -109,7 +114,19 @@ def search(
     query = (query or "").strip()
     if not query or k <= 0:
         return []
-    prepared = _prepare(query, history or (), mode=mode, language=language, tuning=tuning, embedder=embedder)
+    try:
+        prepared = _prepare(
+            query, history or (), mode=mode, language=language, tuning=tuning, embedder=embedder
+        )
+    except (EmbeddingModelError, LLMError) as exc:
+        if mode != "hybrid":
+            raise
+        # The embedding service is down or the model refused to load: full text still answers.
+        logger.warning("search: embedding failed (%s); answering from full text only", exc)
+        mode = "fulltext"
+        prepared = _prepare(
+            query, history or (), mode=mode, language=language, tuning=tuning, embedder=embedder
+        )
     rows = _run(
         prepared, k=k, audience=audience, language=language, category_id=category_id, mode=mode, tuning=tuning
     )

@@ -166,3 +166,24 @@ def test_document_level_helpers(kb):
     hits = search("refund", k=10, audience="internal")
     collapsed = best_chunk_per_article(hits)
     assert [a.article_id for a in collapsed] == list(dict.fromkeys(h.article_id for h in hits))
+
+
+class BrokenEmbedder:
+    name, dim = "broken", 512
+
+    def embed_queries(self, texts):
+        from knowledge.indexing.embeddings import EmbeddingModelError
+
+        raise EmbeddingModelError("weights missing")
+
+    embed_documents = embed_queries
+
+
+def test_hybrid_falls_back_to_full_text_when_embedding_fails(kb):
+    from knowledge.indexing.embeddings import EmbeddingModelError
+
+    hits = search("refund card business days", k=3, embedder=BrokenEmbedder())
+    assert hits[0].article_id == kb["refunds"].pk
+    assert hits[0].vector_score is None
+    with pytest.raises(EmbeddingModelError):
+        search("refund", mode="vector", embedder=BrokenEmbedder())
