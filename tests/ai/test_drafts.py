@@ -9,9 +9,8 @@ from ai.services.drafts import draft_create, draft_match_reply, draft_send, simi
 from helpdesk.errors import ApplicationError
 from helpdesk.models import Macro, Message
 from helpdesk.services.messages import message_post
-from tests.fixtures.answer_helpers import _patient_pii, help_center, make_ticket  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("patient_pii")]
 QUESTION = "How long is the password reset link valid?"
 
 
@@ -22,7 +21,9 @@ def agent_with_signature(agent):
     return agent
 
 
-def test_extractive_draft_has_greeting_quote_citation_and_signature(help_center, make_ticket, agent_with_signature):
+def test_extractive_draft_has_greeting_quote_citation_and_signature(
+    help_center, make_ticket, agent_with_signature
+):
     ticket = make_ticket(QUESTION)
     draft = draft_create(ticket=ticket, agent=agent_with_signature)
     lines = draft.text.splitlines()
@@ -45,7 +46,9 @@ def test_variants_change_the_extractive_draft(help_center, make_ticket, agent):
         draft_create(ticket=ticket, agent=agent, variant="sarcastic")
 
 
-def test_generative_draft_uses_the_tone_and_macro_style_and_never_sees_pii(help_center, make_ticket, agent, llm_peer):
+def test_generative_draft_uses_the_tone_and_macro_style_and_never_sees_pii(
+    help_center, make_ticket, agent, llm_peer
+):
     Macro.objects.create(name="Greeting", body="Hey there! Thanks for writing in. Cheers, Alice")
     llm_peer.reply("Hi <PERSON_1>,\n\nThe reset link is valid for 24 hours [1].\n\nCheers, Alice")
     ticket = make_ticket(QUESTION + " Call me at +49 170 1234567.")

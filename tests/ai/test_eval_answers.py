@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ai.evaluation.answers_eval import Outcome, load_answer_questions
-from tests.fixtures.answer_helpers import _patient_pii  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("patient_pii")
 
 DOCUMENTS = [
     {"doc_id": "pw", "title": "Reset your password", "text": "To reset your password, open the login page and "
@@ -20,7 +21,12 @@ DOCUMENTS = [
 QUESTIONS = [
     {"id": "q1", "question": "How long is the password reset link valid?", "gold_doc_id": "pw"},
     {"id": "q2", "question": "How many business days does standard delivery take?", "gold_doc_ids": ["ship"]},
-    {"id": "q3", "question": "Who painted the Mona Lisa?", "gold_doc_ids": [], "answerability": "UNANSWERABLE"},
+    {
+        "id": "q3",
+        "question": "Who painted the Mona Lisa?",
+        "gold_doc_ids": [],
+        "answerability": "UNANSWERABLE",
+    },
 ]
 
 

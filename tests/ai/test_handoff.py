@@ -39,7 +39,11 @@ def test_keyword_rule_matches_whole_words_only():
 
 @pytest.mark.parametrize(
     "text",
-    ["Can I speak to a human please?", "I want to talk to a real person", "Ich möchte mit einem Menschen sprechen"],
+    [
+        "Can I speak to a human please?",
+        "I want to talk to a real person",
+        "Ich möchte mit einem Menschen sprechen",
+    ],
 )
 def test_asks_for_a_person_in_several_languages(text):
     assert asks_for_human(text)
@@ -61,7 +65,9 @@ def test_repeated_question_rule():
     repeated = rule("repeated_question", params={"min_similarity": 0.6})
     earlier = ["How do I reset my password on the website?"]
     assert match([repeated], text="how do I reset my password on the website", previous_questions=earlier)
-    assert match([repeated], text="Where is my parcel being shipped from?", previous_questions=earlier) is None
+    assert (
+        match([repeated], text="Where is my parcel being shipped from?", previous_questions=earlier) is None
+    )
 
 
 def test_low_retrieval_score_rule_waits_for_retrieval():
@@ -116,7 +122,9 @@ def test_handoff_routes_to_the_rules_team_notes_the_summary_and_tells_the_custom
     assert ticket.team == other_team
     ai_messages = list(ticket.messages.filter(author_kind=Message.AuthorKind.AI).order_by("seq"))
     assert [m.is_internal for m in ai_messages] == [True, False]
-    assert "Problem: wants a refund." in ai_messages[0].body_text and "handoff rule" in ai_messages[0].body_text
+    assert (
+        "Problem: wants a refund." in ai_messages[0].body_text and "handoff rule" in ai_messages[0].body_text
+    )
     assert ai_messages[1].body_text == "A billing specialist will reply today."
     assert interaction.decision == AIInteraction.Decision.HANDED_OFF
     assert interaction.reply_message == ai_messages[1]

@@ -8,9 +8,8 @@ from ai.models import AIDraft, AIInteraction, AISettings
 from ai.tasks.inbound import handle_inbound
 from helpdesk.models import Message, TicketChannel
 from helpdesk.services.messages import message_post
-from tests.fixtures.answer_helpers import _patient_pii, ai_inbound_on, help_center, make_ticket  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("patient_pii")]
 QUESTION = "How long is the password reset link valid? I requested one this morning."
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ai.llm import load_prompt
 from ai.pipelines import confidence as conf
 from ai.pipelines.extractive import extract_answer, passage_sentences, score_sentences, with_intro
 from ai.pipelines.language import detect_language
 from ai.pipelines.prompting import PromptFrame, answer_messages, tagged
 from ai.pipelines.verify import cited_numbers, verify_answer
-from ai.llm import load_prompt
 
 PASSWORD = (
-    "## Resetting\n\nTo reset your password, open the login page and click \"Forgot password\". "
+    '## Resetting\n\nTo reset your password, open the login page and click "Forgot password". '
     "We send a reset link to your account email address. The reset link is valid for 24 hours."
 )
 SHIPPING = "Orders ship within 2 business days. Standard delivery takes 3 to 5 business days in Germany."
@@ -67,7 +67,9 @@ def test_embedding_similarity_changes_the_choice_when_words_do_not_overlap():
 
 def test_extract_answer_is_empty_without_passages_and_intro_is_translated():
     assert extract_answer("anything", []).text == ""
-    assert with_intro("A [1]", "de").startswith("Aus dem Hilfe-Center") or with_intro("A [1]", "de").endswith("A [1]")
+    assert with_intro("A [1]", "de").startswith("Aus dem Hilfe-Center") or with_intro("A [1]", "de").endswith(
+        "A [1]"
+    )
 
 
 # --- confidence ----------------------------------------------------------------------------------

@@ -8,12 +8,14 @@ from ai.models import AIInteraction
 from ai.pipelines.summary import ThreadMessage, extractive_summary
 from ai.services.summaries import ticket_summary_refresh
 from helpdesk.services.messages import message_post
-from tests.fixtures.answer_helpers import _patient_pii, ai_inbound_on  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("patient_pii")]
 
 THREAD = [
-    ("customer", "My e-bike display shows error E42 and the motor stops after a few minutes. It started on Monday."),
+    (
+        "customer",
+        "My e-bike display shows error E42 and the motor stops after a few minutes. It started on Monday.",
+    ),
     ("agent", "Sorry to hear that. Please update the firmware from the app and restart the bike."),
     ("customer", "I already updated the firmware and restarted it twice, the error is still there."),
     ("agent", "Thanks. Could you send us a photo of the display with the serial number?"),
@@ -22,7 +24,9 @@ THREAD = [
 
 def post_thread(ticket, agent, turns):
     for role, text in turns:
-        message_post(ticket=ticket, author_kind=role, author_agent=agent if role == "agent" else None, body_text=text)
+        message_post(
+            ticket=ticket, author_kind=role, author_agent=agent if role == "agent" else None, body_text=text
+        )
 
 
 def test_extractive_summary_names_problem_attempts_and_state():
@@ -67,7 +71,9 @@ def test_the_hook_refreshes_the_summary_when_the_thread_grows(
     post_thread(ticket, agent, THREAD[1:])
     with django_capture_on_commit_callbacks(execute=True):
         # The agent's reply runs the "agent_message_posted" hook, which refreshes the summary.
-        message_post(ticket=ticket, author_kind="agent", author_agent=agent, body_text="Any news on the photo?")
+        message_post(
+            ticket=ticket, author_kind="agent", author_agent=agent, body_text="Any news on the photo?"
+        )
     ticket.refresh_from_db()
     assert ticket.ai_summary.startswith("Problem:")
     assert AIInteraction.objects.filter(kind="summary", ticket=ticket).exists()

@@ -10,9 +10,8 @@ from ai.services.drafts import draft_create
 from helpdesk.models import Message
 from helpdesk.services.messages import message_post
 from tests.conftest import make_agent
-from tests.fixtures.answer_helpers import _patient_pii, help_center, make_ticket  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("patient_pii")]
 QUESTION = "How long is the password reset link valid?"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -52,7 +51,9 @@ def test_variant_button_makes_a_new_draft(client_agent, ticket_with_draft):
     )
     assert response.status_code == 200 and "Dear Casey," in response.content.decode()
     assert AIDraft.objects.filter(ticket=ticket_with_draft).count() == 2
-    bad = client_agent.post(reverse("ai:draft_regenerate", args=[ticket_with_draft.pk]), {"variant": "x"}, **HTMX)
+    bad = client_agent.post(
+        reverse("ai:draft_regenerate", args=[ticket_with_draft.pk]), {"variant": "x"}, **HTMX
+    )
     assert bad.status_code == 400
 
 
@@ -68,14 +69,18 @@ def test_use_draft_sends_the_edited_text_as_the_agents_reply(client_agent, ticke
 
 
 def test_flag_an_ai_message_and_see_it_in_the_admin(client_agent, client, ticket, agent, admin_agent):
-    ai_message = message_post(ticket=ticket, author_kind="ai", body_text="Wrong answer [1].", ai_mode="extractive")
+    ai_message = message_post(
+        ticket=ticket, author_kind="ai", body_text="Wrong answer [1].", ai_mode="extractive"
+    )
     url = reverse("ai:message_flag", args=[ticket.pk, ai_message.pk])
     response = client_agent.post(url, {"kind": "outdated", "comment": "Policy changed in May"}, **HTMX)
     assert response.status_code == 200 and 'data-flag="outdated"' in response.content.decode()
     flag = AIFlag.objects.get()
     assert (flag.kind, flag.agent, flag.message) == ("outdated", agent, ai_message)
     customer_message = ticket.messages.get(seq=1)
-    refused = client_agent.post(reverse("ai:message_flag", args=[ticket.pk, customer_message.pk]), {"kind": "incorrect"}, **HTMX)
+    refused = client_agent.post(
+        reverse("ai:message_flag", args=[ticket.pk, customer_message.pk]), {"kind": "incorrect"}, **HTMX
+    )
     assert refused.status_code == 400
 
     client.force_login(admin_agent.user)
