@@ -1,21 +1,34 @@
 """Inbox reads: views, filters, full-text search and keyset pagination over visible tickets.
 
 The page costs the same number of queries whatever its size: one for the tickets (requester,
-assignee and team joined, the last public message as a subquery) and one for their tags.
+assignee, team and SLA state joined, the last public message as a subquery) and one for their tags.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.core import signing
-from django.db.models import BooleanField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +47,7 @@ INBOX_VIEWS: dict[str, Any] = {
     "teams": _("My teams"),
     "all": _("All"),
     "needs_triage": _("Needs triage"),  # the AI was unsure of the topic (ai.models.TicketTriage)
+    "breach_soon": _("SLA breach soon"),  # open, clock running, next target within the policy's window
 }
 
 
@@ -151,6 +165,8 @@ def inbox_queryset(*, user, query: InboxQuery) -> QuerySet[Ticket]:
         tickets = tickets.filter(team__in=agent.teams.all())
     elif query.view == "needs_triage":
         tickets = tickets.filter(triage__needs_triage=True)
+    elif query.view == "breach_soon":
+        tickets = tickets.filter(breaching_soon_q())
 
     if query.status == UNSOLVED:
         tickets = tickets.exclude(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])
@@ -191,6 +207,18 @@ def _keyset(operator: str, updated_at: datetime, ticket_id: int) -> RawSQL:
     return RawSQL(KEYSET_SQL[operator], [updated_at, ticket_id], output_field=BooleanField())  # noqa: S611
 
 
+def breaching_soon_q() -> Q:
+    """Open tickets whose running SLA clock reaches its next target within the policy's warning window
+    (or has passed it): no first response yet and that target near, or the resolution target near."""
+    window = ExpressionWrapper(
+        F("sla__policy__breach_soon_minutes") * Value(timedelta(minutes=1)), output_field=DurationField()
+    )
+    horizon = ExpressionWrapper(Value(timezone.now()) + window, output_field=DateTimeField())
+    running = Q(sla__paused_at__isnull=True) & ~Q(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])
+    first_response = Q(first_response_at__isnull=True, sla__first_response_due_at__lte=horizon)
+    return running & (first_response | Q(sla__resolution_due_at__lte=horizon))
+
+
 def inbox_page(*, user, query: InboxQuery) -> InboxPage:
     """One page of the inbox, newest activity first, with opaque next/previous cursors."""
     last_public_text = (
@@ -200,7 +228,7 @@ def inbox_page(*, user, query: InboxQuery) -> InboxPage:
     )
     tickets = (
         inbox_queryset(user=user, query=query)
-        .select_related("requester", "assignee__user", "team")
+        .select_related("requester", "assignee__user", "team", "sla__policy")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
         .annotate(preview=Substr(Subquery(last_public_text), 1, 160))
         .defer("search_vector", "ai_summary")
