@@ -1,4 +1,4 @@
-"""The agent's own settings page: display name, signature, language, time zone."""
+"""The agent's own settings page: display name, signature, language, time zone, API tokens."""
 
 from __future__ import annotations
 
@@ -34,4 +34,10 @@ def agent_settings(request):
                 "time_zone": agent.time_zone,
             }
         )
-    return render(request, "desk/settings.html", {"form": form, "agent": agent})
+    context = {
+        "form": form,
+        "agent": agent,
+        "api_tokens": agent.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"),
+        "new_api_token": request.session.pop("new_api_token", ""),
+    }
+    return render(request, "desk/settings.html", context)

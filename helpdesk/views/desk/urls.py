@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from helpdesk.views.desk import agent_settings, attachments, inbox, reports, tickets
+from helpdesk.views.desk import agent_settings, api_tokens, attachments, inbox, reports, tickets
 
 app_name = "desk"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", attachments.attachment_download, name="attachment"),
     path("settings/", agent_settings.agent_settings, name="settings"),
     path("reports/", reports.reports, name="reports"),
+    path("settings/api-tokens/", api_tokens.token_create, name="api_token_create"),
+    path("settings/api-tokens/<int:token_id>/revoke/", api_tokens.token_revoke, name="api_token_revoke"),
 ]
