@@ -68,6 +68,13 @@ PATTERNS: tuple[InjectionPattern, ...] = (
         r"^(?:stop|halt|attention|stopp|achtung)\b\s*[-:!,]+\s*(?:write|say|print|schreib|sag)",
         0.85,
     ),
+    _p(
+        "leave_previous_behind_en",
+        rf"\b(?:leave|put|set)\b[^.!?\n]{{0,20}}\b{_PRIOR_EN}\s+(?:{_RULES_EN}|{_LOOSE_EN})\s+(?:behind|aside)\b"
+        r"|\b(?:we|let's|let us) (?:start|begin) (?:over |again )?with a new task\b",
+        0.8,
+    ),
+    _p("pwned", r"\b(?:pwned|pwnd)\b", 0.6),
     # --- role hijack -----------------------------------------------------------------------------
     _p(
         "you_are_now_en",
@@ -80,7 +87,7 @@ PATTERNS: tuple[InjectionPattern, ...] = (
         r"\b(?:i want you to|please|you will|you must|now|you shall) act as (?:an? |the |my )?\w+",
         0.5,
     ),
-    _p("pretend_en", r"\b(?:pretend|imagine) (?:to be|you are|that you are|you're)\b", 0.5),
+    _p("pretend_en", r"\b(?:pretend|imagine) (?:to be|(?:that )?you (?:are|can|have|were)|you're)\b", 0.5),
     _p(
         "roleplay_en",
         r"\b(?:role-?play|stay in character|do not break character|don't break character|not break character)\b",
