@@ -135,7 +135,9 @@ class HandoffRule(models.Model):
         verbose_name=_("hand to team"), help_text=_("Used when triage did not route the ticket."),
     )  # fmt: skip
     customer_message = models.TextField(
-        _("message to the customer"), blank=True, help_text=_("Empty: the default note about what happens next.")
+        _("message to the customer"),
+        blank=True,
+        help_text=_("Empty: the default note about what happens next."),
     )
 
     class Meta:
@@ -165,13 +167,17 @@ class AIDraft(models.Model):
     source_message = models.ForeignKey(
         "helpdesk.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="ai_drafts"
     )
-    agent = models.ForeignKey("helpdesk.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agent = models.ForeignKey(
+        "helpdesk.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField(_("text"))
     citations = models.JSONField(_("citations"), default=list, blank=True)
     mode = models.CharField(_("mode"), max_length=10, choices=AIInteraction.Mode.choices)
     mode_reason = models.CharField(_("why this mode"), max_length=40, blank=True)
     variant = models.CharField(_("variant"), max_length=12, choices=Variant.choices, default=Variant.ORIGINAL)
-    interaction = models.ForeignKey(AIInteraction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    interaction = models.ForeignKey(
+        AIInteraction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sent_text = models.TextField(_("sent text"), blank=True)
     sent_message = models.ForeignKey(
         "helpdesk.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
