@@ -120,3 +120,13 @@ class Ticket(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == TicketStatus.CLOSED
+
+    @property
+    def sla_state(self):
+        """The ticket's TicketSLA, or None when no SLA policy applies."""
+        from django.core.exceptions import ObjectDoesNotExist
+
+        try:
+            return self.sla
+        except ObjectDoesNotExist:
+            return None

@@ -53,3 +53,17 @@ def test_inbox_page_with_countdowns_costs_the_same_for_any_size(policy, customer
             assert client_agent.get(f"/desk/?view=all&page_size={size}").status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_ticket_page_shows_sla_and_csat(policy, customer, team, agent, client_agent):
+    from helpdesk.services.csat import csat_record, csat_send
+
+    ticket = ticket_create(requester=customer, subject="Rated", body_text="x", team=team)
+    page = client_agent.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    assert "24/7" in page and "survey sent" not in page
+    ticket_transition(ticket=ticket, to_status="solved", actor=agent)
+    survey = csat_send(ticket=ticket)
+    assert "survey sent, no answer yet" in client_agent.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    csat_record(token=survey.token, rating=4, comment="Quick and kind")
+    page = client_agent.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    assert "4/5" in page and "Quick and kind" in page
