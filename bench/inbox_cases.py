@@ -80,42 +80,60 @@ def run_cases(*, repeat: int, explain: bool) -> list[dict]:
     return rows
 
 
+def backend_cpu_reader():
+    """CPU time of this connection's PostgreSQL backend (ns), when the server runs on this machine.
+    With the Python process's own CPU time it tells what a run costs on an idle machine, whatever
+    else is competing for the cores while the bench runs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        path = f"/proc/{cursor.fetchone()[0]}/schedstat"
+    try:
+        open(path).close()
+    except OSError:
+        return lambda: 0
+    return lambda: int(open(path).read().split()[0])
+
+
 def measure_selector(case: dict, repeat: int, explain: bool) -> dict:
     user_model = get_user_model()
     query = inbox_query_from_params(case["params"])
-    times, queries, rows = [], 0, 0
+    times, cpu, queries, rows = [], [], 0, 0
+    backend_ns = backend_cpu_reader()
     for run in range(WARM_UPS + repeat):
         user = user_model.objects.get(pk=case["user_id"])  # fresh, as each request loads it anew
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started, backend_started = time.perf_counter(), time.process_time(), backend_ns()
             page = inbox_page(user=user, query=query)
             for ticket in page.tickets:  # what the template touches
                 _ = (ticket.requester.email, ticket.team, ticket.assignee, list(ticket.tags.all()))
             elapsed = time.perf_counter() - started
+            used = time.process_time() - cpu_started + (backend_ns() - backend_started) / 1e9
         if run >= WARM_UPS:
             times.append(elapsed * 1000)
+            cpu.append(used * 1000)
             queries, rows = len(captured.captured_queries), len(page.tickets)
     if explain:
         print_explain(captured.captured_queries)
-    return {"selector_ms": times, "selector_queries": queries, "rows": rows}
+    return {"selector_ms": times, "selector_cpu_ms": cpu, "selector_queries": queries, "rows": rows}
 
 
 def measure_request(case: dict, repeat: int) -> dict:
     client = Client()
     client.force_login(get_user_model().objects.get(pk=case["user_id"]))
     url = "/desk/?" + urlencode(case["params"])
-    times, queries = [], 0
+    times, cpu, queries = [], [], 0
     for run in range(WARM_UPS + repeat):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
-            elapsed = time.perf_counter() - started
+            elapsed, used = time.perf_counter() - started, time.process_time() - cpu_started
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         if run >= WARM_UPS:
             times.append(elapsed * 1000)
+            cpu.append(used * 1000)  # Python only: each request opens a new database connection
             queries = len(captured.captured_queries)
-    return {"request_ms": times, "request_queries": queries}
+    return {"request_ms": times, "request_cpu_ms": cpu, "request_queries": queries}
 
 
 def print_explain(captured: list[dict]) -> None:
