@@ -7,7 +7,14 @@ Output:    check_output
 
 from ai.guardrails.abuse import AbuseVerdict, detect_abuse
 from ai.guardrails.injection import INJECTION_THRESHOLD, InjectionVerdict, detect_injection
-from ai.guardrails.offtopic import RetrievalScores, ScopeThresholds, ScopeVerdict, assess_scope
+from ai.guardrails.offtopic import (
+    PASSAGE_THRESHOLDS,
+    UTTERANCE_THRESHOLDS,
+    RetrievalScores,
+    ScopeThresholds,
+    ScopeVerdict,
+    assess_scope,
+)
 from ai.guardrails.output import OutputVerdict, check_output
 from ai.guardrails.spotlight import (
     contains_canary,
@@ -19,6 +26,8 @@ from ai.guardrails.spotlight import (
 
 __all__ = [
     "INJECTION_THRESHOLD",
+    "PASSAGE_THRESHOLDS",
+    "UTTERANCE_THRESHOLDS",
     "AbuseVerdict",
     "InjectionVerdict",
     "OutputVerdict",
