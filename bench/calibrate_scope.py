@@ -243,7 +243,7 @@ def main():
     )
     current = UTTERANCE_THRESHOLDS
     kept, rejected = evaluate(current, in_scores, out_scores)
-    shipped = f"shipped {current.min_top_cosine} / {current.confident_top_cosine} agree>={current.agreement_fused:.4f}"
+    shipped = f"UTTERANCE_THRESHOLDS {current.min_top_cosine} / {current.confident_top_cosine} agree>={current.agreement_fused:.4f}"
     print(f"{shipped:<44} {kept:>13.3f} {rejected:>12.3f}")
 
     train, valid, id_oos, ood_oos = load_banking()
@@ -255,7 +255,7 @@ def main():
     kept, rejected_id = evaluate(current, b_in, b_id)
     _, rejected_ood = evaluate(current, b_in, b_ood)
     print(
-        f"\nBANKING77-OOS with the shipped thresholds (no re-tuning): in-scope kept={kept:.3f}"
+        f"\nBANKING77-OOS with UTTERANCE_THRESHOLDS (no re-tuning): in-scope kept={kept:.3f}"
         f"  ID-OOS rejected={rejected_id:.3f}  OOD-OOS rejected={rejected_ood:.3f}"
         f"  (n={len(valid)}/{len(id_oos)}/{len(ood_oos)})"
     )
