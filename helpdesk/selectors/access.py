@@ -31,7 +31,15 @@ def visible_tickets(*, user) -> QuerySet[Ticket]:
         return Ticket.objects.none()
     if agent_sees_all(agent):
         return Ticket.objects.all()
-    return Ticket.objects.filter(Q(team__in=agent.teams.all()) | Q(assignee=agent))
+    # A literal list of team ids plans far faster than a subquery on large inboxes (bench/inbox.py).
+    return Ticket.objects.filter(Q(team_id__in=agent_team_ids(agent)) | Q(assignee=agent))
+
+
+def agent_team_ids(agent: Agent) -> list[int]:
+    """The agent's team ids, read once per Agent instance (a request's agent asks several times)."""
+    if not hasattr(agent, "_team_ids"):
+        agent._team_ids = list(agent.teams.values_list("id", flat=True))
+    return agent._team_ids
 
 
 def ticket_access(*, user, ticket_id: int, for_update: bool = False) -> Ticket:
@@ -55,4 +63,11 @@ def ticket_access_by_number(*, user, number: int) -> Ticket:
     return ticket_access(user=user, ticket_id=ticket_id)
 
 
-__all__ = ["agent_for", "agent_sees_all", "ticket_access", "ticket_access_by_number", "visible_tickets"]
+__all__ = [
+    "agent_for",
+    "agent_sees_all",
+    "agent_team_ids",
+    "ticket_access",
+    "ticket_access_by_number",
+    "visible_tickets",
+]

@@ -1,7 +1,8 @@
 """Inbox reads: views, filters, full-text search and keyset pagination over visible tickets.
 
-The page costs the same number of queries whatever its size: one for the tickets (requester,
-assignee, team and SLA state joined, the last public message as a subquery) and one for their tags.
+The page costs the same number of queries whatever its size: one for the page's ticket ids, one for
+those tickets (requester, assignee, team and SLA state joined, the last public message as a
+subquery) and one for their tags.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Agent, Message, Tag, Team, Ticket, TicketPriority, TicketStatus
-from helpdesk.selectors.access import agent_for, visible_tickets
+from helpdesk.selectors.access import agent_for, agent_team_ids, visible_tickets
 
 CURSOR_SALT = "helpdesk.inbox.cursor"
 DEFAULT_PAGE_SIZE = 25
@@ -162,7 +163,7 @@ def inbox_queryset(*, user, query: InboxQuery) -> QuerySet[Ticket]:
     elif query.view == "unassigned":
         tickets = tickets.filter(assignee__isnull=True)
     elif query.view == "teams":
-        tickets = tickets.filter(team__in=agent.teams.all())
+        tickets = tickets.filter(team_id__in=agent_team_ids(agent))
     elif query.view == "needs_triage":
         tickets = tickets.filter(triage__needs_triage=True)
     elif query.view == "breach_soon":
@@ -226,19 +227,24 @@ def inbox_page(*, user, query: InboxQuery) -> InboxPage:
         .order_by("-seq")
         .values("body_text")[:1]
     )
-    tickets = (
-        inbox_queryset(user=user, query=query)
-        .select_related("requester", "assignee__user", "team", "sla__policy")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
-        .annotate(preview=Substr(Subquery(last_public_text), 1, 160))
-        .defer("search_vector", "ai_summary")
-    )
+    tickets = inbox_queryset(user=user, query=query)
     position = decode_cursor(query.cursor)
     backwards = position is not None and position[2] == "p"
     if position is not None:
         tickets = tickets.filter(_keyset(">" if backwards else "<", position[0], position[1]))
     order = ("updated_at", "id") if backwards else ("-updated_at", "-id")
-    rows = list(tickets.order_by(*order)[: query.page_size + 1])
+    # Two steps: pick the page's ids on the ticket table alone (index order, no joins to plan), then
+    # load just those rows with their joins. Much cheaper on 100k tickets than one joined query.
+    ids = list(tickets.order_by(*order).values_list("id", flat=True)[: query.page_size + 1])
+    by_id = {
+        ticket.pk: ticket
+        for ticket in Ticket.objects.filter(pk__in=ids)
+        .select_related("requester", "assignee__user", "team", "sla__policy")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
+        .annotate(preview=Substr(Subquery(last_public_text), 1, 160))
+        .defer("search_vector", "ai_summary")
+    }
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     more = len(rows) > query.page_size
     rows = rows[: query.page_size]
     if backwards:

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 INBOX = reverse("desk:inbox")
 # session + user + agent (middleware), the agent's teams check, desk settings, tickets, tags, and the
 # filter options (teams, agents, tags) on a full page.
-INBOX_PAGE_QUERIES = 10
-INBOX_PARTIAL_QUERIES = 7
+INBOX_PAGE_QUERIES = 12
+INBOX_PARTIAL_QUERIES = 9
 
 
 def test_anonymous_is_sent_to_login(client):
