@@ -7,8 +7,8 @@ import pytest
 from ai.llm.budget import current_month
 from ai.models import AISettings, HandoffRule, TokenUsage
 from ai.pii import RedactionError, RedactionMap, Redactor
-from tests.fixtures.answer_helpers import publish_article
 from ai.pipelines.answer import AnswerRequest, answer_question, redact_stage, retrieve_stage, screen_stage
+from tests.fixtures.answer_helpers import publish_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("patient_pii")]
 QUESTION = "How long is the password reset link valid?"
