@@ -12,7 +12,13 @@ DEFAULT_RULES = [
         "params": {},
         "position": 10,
     },
-    {"name": "Customer asks for a person", "kind": "asks_for_human", "keywords": "", "params": {}, "position": 20},
+    {
+        "name": "Customer asks for a person",
+        "kind": "asks_for_human",
+        "keywords": "",
+        "params": {},
+        "position": 20,
+    },
     {
         "name": "Angry customer",
         "kind": "negative_sentiment",
