@@ -161,7 +161,7 @@ def test_ai_settings_is_a_singleton():
     assert first.pk == again.pk == stray.pk == 1
     assert AISettings.objects.count() == 1
     assert AISettings.load().answers_enabled is False
-    assert AISettings.load().confidence_threshold == pytest.approx(0.55)
+    assert AISettings.load().confidence_threshold == pytest.approx(0.89)
 
 
 @pytest.mark.django_db
