@@ -16,7 +16,15 @@ class AISettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             _("Generative features"),
-            {"fields": ["answers_enabled", "drafts_enabled", "summaries_enabled", "triage_llm_enabled", "answer_email"]},
+            {
+                "fields": [
+                    "answers_enabled",
+                    "drafts_enabled",
+                    "summaries_enabled",
+                    "triage_llm_enabled",
+                    "answer_email",
+                ]
+            },
         ),
         (
             _("Budget and thresholds"),
