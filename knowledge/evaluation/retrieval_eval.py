@@ -186,14 +186,27 @@ def throwaway_knowledge_base(alias: str = "default") -> Iterator[str]:
     test_settings = connection.settings_dict.setdefault("TEST", {})
     saved_test_name = test_settings.get("NAME")
     test_settings["NAME"] = f"{EVAL_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(3)}"
+    _close_pool(connection)  # pooled connections still point at the real database
     try:
         name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     finally:
         test_settings["NAME"] = saved_test_name
+    _close_pool(connection)
     try:
         yield name
     finally:
+        _close_pool(connection)
         connection.creation.destroy_test_db(original_name, verbosity=0)
+        _close_pool(connection)
+
+
+def _close_pool(connection) -> None:
+    """With HELMDESK_DB_POOL_MAX > 0 the backend keeps a connection pool bound to one database name;
+    switching databases must drop it so new connections go to the current NAME."""
+    connection.close()
+    close_pool = getattr(connection, "close_pool", None)
+    if close_pool is not None:
+        close_pool()
 
 
 def index_documents(
