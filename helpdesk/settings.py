@@ -122,6 +122,10 @@ else:
 # Under ASGI, Django's docs recommend a connection pool over persistent connections: a new PostgreSQL
 # connection costs 20-50 ms on a small machine. Each process (daphne, each worker) keeps its own pool.
 DB_POOL_MAX = int(os.environ.get("HELMDESK_DB_POOL_MAX", "10"))
+# Not in the django-q2 cluster: it forks its workers, and a pool's open sockets must never be shared
+# between processes. Workers open a connection per task instead.
+if "qcluster" in sys.argv:
+    DB_POOL_MAX = 0
 if DB_POOL_MAX > 0:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
