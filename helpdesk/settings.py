@@ -199,6 +199,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("HELMDESK_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
