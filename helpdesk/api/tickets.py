@@ -117,6 +117,7 @@ class TicketListCreate(APIView):
             language=values.get("language", ""),
             raw=json.dumps(request.data, default=str)[:100_000],
             actor=api_actor(request),
+            actor_label=api_actor_label(request),
         )
         return Response(TicketOut(ticket).data, status=status.HTTP_201_CREATED)
 

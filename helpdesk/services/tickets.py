@@ -48,6 +48,7 @@ def ticket_create(
     language: str = "",
     raw: str = "",
     actor=None,
+    actor_label: str = "",
     follow_up_of: Ticket | None = None,
     email_message_id: str = "",
     attachments: Iterable = (),
@@ -74,11 +75,13 @@ def ticket_create(
     Ticket.objects.filter(pk=ticket.pk).update(
         search_vector=SearchVector("subject", config="simple", weight="A")
     )
+    # No actor and no label: the requester opened it (web form, email, portal).
+    actor_label = actor_label or ("" if actor is not None else "customer")
     event_record(
-        ticket=ticket, actor=actor, field="created", before="", after=channel, actor_label=_actor_label(actor)
+        ticket=ticket, actor=actor, field="created", before="", after=channel, actor_label=actor_label
     )
     if tags:
-        ticket_set_tags(ticket=ticket, tags=tags, actor=actor)
+        ticket_set_tags(ticket=ticket, tags=tags, actor=actor, actor_label=actor_label)
     if body_html or body_text or raw:
         message_post(
             ticket=ticket,
@@ -96,10 +99,6 @@ def ticket_create(
     sla_refresh(ticket=ticket)
     ticket.refresh_from_db()
     return ticket
-
-
-def _actor_label(actor) -> str:
-    return "" if actor is not None else "customer"
 
 
 def transition_allowed(from_status: str, to_status: str) -> bool:
@@ -156,8 +155,9 @@ def ticket_update(
     changed: list[str] = []
     if subject is not None and subject.strip() and subject.strip() != ticket.subject:
         event_record(
-            ticket=ticket, actor=actor, field="subject", before=ticket.subject, after=subject.strip()
-        )
+            ticket=ticket, actor=actor, field="subject", before=ticket.subject, after=subject.strip(),
+            actor_label=actor_label,
+        )  # fmt: skip
         ticket.subject = subject.strip()[:300]
         changed.append("subject")
     if priority is not None and priority != ticket.priority:
@@ -182,7 +182,7 @@ def ticket_update(
         if {"priority", "team"} & set(changed):
             sla_refresh(ticket=ticket)
     if tags is not None:
-        ticket_set_tags(ticket=ticket, tags=tags, actor=actor)
+        ticket_set_tags(ticket=ticket, tags=tags, actor=actor, actor_label=actor_label)
     if status is not None and status != ticket.status:
         ticket = ticket_transition(ticket=ticket, to_status=status, actor=actor, actor_label=actor_label)
     elif changed:
@@ -205,14 +205,17 @@ def normalize_tag(name: str) -> str:
 
 
 @transaction.atomic
-def ticket_set_tags(*, ticket: Ticket, tags: Iterable[str], actor=None) -> None:
+def ticket_set_tags(*, ticket: Ticket, tags: Iterable[str], actor=None, actor_label: str = "") -> None:
     wanted = sorted({normalize_tag(t) for t in tags if normalize_tag(t)})
     current = sorted(ticket.tags.values_list("name", flat=True))
     if wanted == current:
         return
     tag_objs = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
     ticket.tags.set(tag_objs)
-    event_record(ticket=ticket, actor=actor, field="tags", before=", ".join(current), after=", ".join(wanted))
+    event_record(
+        ticket=ticket, actor=actor, field="tags", before=", ".join(current), after=", ".join(wanted),
+        actor_label=actor_label,
+    )  # fmt: skip
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     broadcast_ticket_changed(ticket=ticket, kind="updated")
 

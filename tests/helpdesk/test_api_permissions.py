@@ -142,3 +142,30 @@ def test_customer_via_new_customer_cannot_see_tickets(world):
     client = APIClient()
     client.force_login(user)
     assert client.get("/api/v1/tickets/").status_code == 403
+
+
+def test_server_token_writes_are_audited_as_the_token(world, team):
+    from helpdesk.models import TicketEvent
+
+    _, raw = api_token_create(name="crm", kind=ApiToken.Kind.SERVER, scopes=["tickets:read", "tickets:write"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    created = client.post(
+        "/api/v1/tickets/",
+        {
+            "subject": "From CRM",
+            "body": "x",
+            "requester_email": "n@example.com",
+            "team": team.pk,
+            "tags": ["crm"],
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+    ticket_id = created.json()["id"]
+    assert (
+        client.patch(f"/api/v1/tickets/{ticket_id}/", {"subject": "Renamed"}, format="json").status_code
+        == 200
+    )
+    labels = dict(TicketEvent.objects.filter(ticket_id=ticket_id).values_list("field", "actor_label"))
+    assert labels["created"] == labels["tags"] == labels["subject"] == "server:crm"
