@@ -56,3 +56,10 @@ def portal_attachment(customer: Customer, attachment_id) -> Attachment:
     if attachment is None:
         raise Http404
     return attachment
+
+
+def portal_topics() -> list[str]:
+    """Names of the active triage topics a customer may pick on the form."""
+    from ai.models import Topic
+
+    return list(Topic.objects.filter(is_active=True).order_by("name").values_list("name", flat=True))

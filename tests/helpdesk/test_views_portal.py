@@ -182,3 +182,14 @@ def test_submission_clears_pending_deflection(client):
 def test_form_renders_with_honeypot_and_stamp(client):
     html = client.get("/portal/").content.decode()
     assert 'name="website"' in html and 'name="stamp"' in html
+
+
+def test_topic_choice_offered_and_kept(client):
+    from ai.models import Topic
+
+    Topic.objects.create(name="Returns", description="Sending things back")
+    Topic.objects.create(name="Old", is_active=False)
+    html = client.get("/portal/").content.decode()
+    assert '<option value="Returns"' in html and 'value="Old"' not in html
+    assert submit(client, topic="Returns").status_code == 302
+    assert list(Ticket.objects.get().tags.values_list("name", flat=True)) == ["topic-returns"]

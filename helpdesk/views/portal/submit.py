@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk.errors import ApplicationError
-from helpdesk.selectors.portal import portal_customer
+from helpdesk.selectors.portal import portal_customer, portal_topics
 from helpdesk.services.portal import (
     RateLimited,
     SpamRejected,
@@ -23,14 +23,6 @@ from helpdesk.services.portal import (
 from helpdesk.views.portal.common import client_ip
 
 logger = logging.getLogger(__name__)
-
-
-def _topics():
-    try:
-        from ai.models import Topic
-    except ImportError:
-        return []
-    return list(Topic.objects.filter(is_active=True).order_by("name").values_list("name", flat=True))
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,7 +56,7 @@ def submit(request):
         "values": values,
         "errors": errors,
         "stamp": form_stamp(),
-        "topics": _topics(),
+        "topics": portal_topics(),
         "customer": customer,
     }
     return render(request, "portal/submit.html", context, status=400 if errors else 200)
