@@ -3,10 +3,10 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from ai.llm.budget import budget_remaining, tokens_used_this_month
-from ai.llm.config import is_configured
 from ai.models import AISettings, TokenUsage
-from ai.pii.engine import MODE_PATTERNS_ONLY, pii_engine_status
+from gateway.llm.budget import budget_remaining, tokens_used_this_month
+from gateway.llm.config import is_configured
+from gateway.pii.engine import MODE_PATTERNS_ONLY, pii_engine_status
 
 
 @admin.register(AISettings)

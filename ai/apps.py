@@ -9,7 +9,7 @@ class AiConfig(AppConfig):
 
     def ready(self) -> None:
         from ai.tasks.triage import on_customer_message_posted, on_ticket_created
-        from helpdesk.hooks import register
+        from core.hooks import register
 
         register("ticket_created", on_ticket_created)
         register("customer_message_posted", on_customer_message_posted)

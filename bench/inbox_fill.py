@@ -17,8 +17,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from helpdesk.demo.scenarios import all_scenarios
-from helpdesk.demo.writing import agent_message, customer_message, make_slots
+from demo.data.scenarios import all_scenarios
+from demo.data.writing import agent_message, customer_message, make_slots
 from helpdesk.models import Agent, Customer, Message, Tag, Team, TeamMembership, Ticket
 
 TURNS = ("opening", "reply", "followup", "resolution", "note")  # message seq cycles through these

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -42,8 +42,8 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from gateway.embeddings import get_embedder  # noqa: E402
 from knowledge.evaluation.retrieval_eval import percentile, throwaway_knowledge_base  # noqa: E402
-from knowledge.indexing.embeddings import get_embedder  # noqa: E402
 from knowledge.models import Article, ArticleStatus  # noqa: E402
 from knowledge.selectors.search import DEFAULT_TUNING, search  # noqa: E402
 

@@ -1,4 +1,4 @@
-from helpdesk import hooks
+from core import hooks
 
 
 def _send_survey(ticket):

@@ -1,6 +1,6 @@
 """Turn ticketing hooks into webhook events (registered in HelpdeskConfig.ready)."""
 
-from helpdesk import hooks
+from core import hooks
 from helpdesk.services.webhooks import ticket_payload, webhooks_emit
 
 

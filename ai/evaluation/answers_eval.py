@@ -18,9 +18,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ai import llm
-from ai.pii import Redactor
 from ai.pipelines.answer import ANSWERED, AnswerRequest, answer_question
+from gateway import llm
+from gateway.embeddings import get_embedder
+from gateway.pii import Redactor
 from knowledge.evaluation.retrieval_eval import (
     EvalInputError,
     _read_jsonl,
@@ -29,7 +30,6 @@ from knowledge.evaluation.retrieval_eval import (
     percentile,
     throwaway_knowledge_base,
 )
-from knowledge.indexing.embeddings import get_embedder
 
 SWEEP = (0.0, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 STAGES = ("language", "redact", "screen", "retrieve", "decide", "extract", "generate", "confidence")

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ai.pii import ENTITIES, Finding, RedactionError, Redactor
+from gateway.pii import ENTITIES, Finding, RedactionError, Redactor
 
 DATASET_TO_ENTITY = {
     "PERSON": "PERSON",

@@ -25,7 +25,7 @@ def _shared_local_embedder():
     try:
         if not settings.configured:
             return None
-        from knowledge.indexing.embeddings import LocalUSEEmbedder, configured_backend, get_embedder
+        from gateway.embeddings import LocalUSEEmbedder, configured_backend, get_embedder
 
         if configured_backend() == "local":
             embedder = get_embedder()
@@ -42,7 +42,7 @@ def guardrail_embedder():
         return shared
     with _lock:
         if _own_embedder is None:
-            from knowledge.indexing.embeddings import LocalUSEEmbedder
+            from gateway.embeddings import LocalUSEEmbedder
 
             _own_embedder = LocalUSEEmbedder()
         return _own_embedder

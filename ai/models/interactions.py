@@ -197,7 +197,7 @@ class AIDraft(models.Model):
 
 
 class TicketRedaction(models.Model):
-    """The ticket's PII placeholder map (ai.pii.RedactionMap.to_dict()); values stay in our database."""
+    """The ticket's PII placeholder map (gateway.pii.RedactionMap.to_dict()); values stay in our database."""
 
     ticket = models.OneToOneField("helpdesk.Ticket", on_delete=models.CASCADE, related_name="ai_redaction")
     mapping = models.JSONField(default=dict, blank=True)

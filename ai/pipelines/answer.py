@@ -16,10 +16,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ai import llm
 from ai.guardrails import RetrievalScores, assess_scope, detect_abuse, detect_injection
 from ai.models import AISettings
-from ai.pii import RedactionError, RedactionMap, Redactor
 from ai.pipelines import confidence as conf
 from ai.pipelines.extractive import ExtractiveAnswer, extract_answer, with_intro
 from ai.pipelines.handoff import (
@@ -32,6 +30,8 @@ from ai.pipelines.handoff import (
 from ai.pipelines.language import detect_language
 from ai.pipelines.prompting import PromptFrame, answer_messages
 from ai.pipelines.verify import VerifiedText, cited_numbers, verify_answer
+from gateway import llm
+from gateway.pii import RedactionError, RedactionMap, Redactor
 
 ANSWERED, HANDED_OFF, BLOCKED = "answered", "handed_off", "blocked"
 EXTRACTIVE, GENERATIVE = "extractive", "generative"
@@ -231,7 +231,7 @@ class _Timer:
 
 
 def _default_embed():
-    from knowledge.indexing.embeddings import get_embedder
+    from gateway.embeddings import get_embedder
 
     embedder = get_embedder()
     return lambda texts: embedder.embed_queries(list(texts))

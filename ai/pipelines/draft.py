@@ -16,7 +16,6 @@ import numpy as np
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ai import llm
 from ai.guardrails import contains_canary
 from ai.pipelines.answer import PROMPT_PASSAGES, citations_for, passages_of, retrieve_stage
 from ai.pipelines.extractive import extract_answer, with_intro
@@ -29,6 +28,7 @@ from ai.pipelines.prompting import (
     system_message,
     tagged,
 )
+from gateway import llm
 
 TONES = {
     "original": "friendly and professional",

@@ -16,7 +16,7 @@ import numpy as np
 
 from ai.guardrails.support import content_stems
 from ai.models import HandoffRule
-from helpdesk.business_time import BusinessCalendar
+from core.business_time import BusinessCalendar
 from helpdesk.models.sla import default_business_hours
 
 DEFAULT_NEGATIVE_SCORE = -0.5

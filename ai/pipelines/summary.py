@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ai import llm
 from ai.guardrails import contains_canary
 from ai.guardrails.support import content_stems
 from ai.pipelines.extractive import passage_sentences
 from ai.pipelines.prompting import PromptFrame, history_block, language_name, system_message
+from gateway import llm
 
 MIN_MESSAGES = 4
 MAX_SENTENCES = 6

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from ai.models import AIDraft, AIInteraction
-from ai.pii import RedactionError, Redactor
 from ai.pipelines.draft import DraftInput, DraftResult, build_draft, extractive_draft
 from ai.services.interactions import interaction_record, redaction_map_load, redaction_map_save
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
+from gateway.pii import RedactionError, Redactor
 from helpdesk.models import Agent, Macro, Message, Ticket
 from helpdesk.services.messages import message_post
 

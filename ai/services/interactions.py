@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from ai.models import AIFlag, AIInteraction, TicketRedaction
-from ai.pii import RedactionMap, redact_for_log
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
+from gateway.pii import RedactionMap, redact_for_log
 from helpdesk.models import Agent, Message, Ticket
 
 

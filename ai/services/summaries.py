@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from ai.models import AIInteraction
-from ai.pii import RedactionError, Redactor
 from ai.pipelines.summary import MIN_MESSAGES, SummaryResult, ThreadMessage, extractive_summary, summarize
 from ai.services.interactions import interaction_record, redaction_map_load, redaction_map_save
+from gateway.pii import RedactionError, Redactor
 from helpdesk.models import Message, Ticket
 
 # Our own handoff notes would otherwise be summarised into the next summary.

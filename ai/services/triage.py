@@ -90,7 +90,7 @@ def ticket_triage_text(*, ticket: Ticket, message: Message | None = None) -> str
 
 def _classify_topic(text: str, topics: list[Topic]):
     """(prediction, model row) using the LLM when allowed, else descriptions and/or history."""
-    from ai.llm import LLMError, generation_mode
+    from gateway.llm import LLMError, generation_mode
 
     names = {topic.pk: topic.name for topic in topics}
     if topics and generation_mode("triage").generative:

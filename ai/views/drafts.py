@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from ai import llm
 from ai.models import AIDraft, AIFlag
 from ai.services.drafts import draft_create, draft_latest, draft_send
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
+from gateway import llm
 from helpdesk.models import Message, Ticket
 from helpdesk.selectors.access import ticket_access
 from helpdesk.views.desk.common import agent_required, is_htmx

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ai.services.interactions import ai_flag_create
 from ai.views.drafts import back_to_ticket, render_panel
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import Message
 from helpdesk.selectors.access import ticket_access
 from helpdesk.views.desk.common import agent_required, is_htmx

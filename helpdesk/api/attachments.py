@@ -8,9 +8,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import ApplicationError
 from helpdesk.api.permissions import AgentOrScopedServer, api_tickets
 from helpdesk.api.serializers import AttachmentOut
-from helpdesk.errors import ApplicationError
 from helpdesk.models import Attachment
 from helpdesk.services.attachments import attachment_add
 from helpdesk.views.downloads import attachment_response

@@ -2,9 +2,10 @@ from helpdesk.models.csat import CsatSurvey
 from helpdesk.models.customers import Customer
 from helpdesk.models.desk_settings import DeskSettings
 from helpdesk.models.events import TicketEvent
+from helpdesk.models.inbound import RawInput
 from helpdesk.models.integrations import ApiToken, Webhook, WebhookDelivery
 from helpdesk.models.macros import Macro
-from helpdesk.models.messages import Attachment, Message
+from helpdesk.models.messages import Attachment, DeliveryStatus, Message
 from helpdesk.models.people import Agent, Team, TeamMembership
 from helpdesk.models.portal import Deflection, MagicLink
 from helpdesk.models.sla import Holiday, SLAPolicy, TicketSLA
@@ -17,11 +18,13 @@ __all__ = [
     "CsatSurvey",
     "Customer",
     "Deflection",
+    "DeliveryStatus",
     "DeskSettings",
     "Holiday",
     "Macro",
     "MagicLink",
     "Message",
+    "RawInput",
     "SLAPolicy",
     "Tag",
     "Team",

@@ -2,6 +2,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class DeliveryStatus(models.TextChoices):
+    """Where a public reply stands with its channel's delivery adapter (the outbound port)."""
+
+    NONE = "", _("Not delivered (customer message or note)")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
 class Message(models.Model):
     class AuthorKind(models.TextChoices):
         CUSTOMER = "customer", _("Customer")
@@ -30,6 +39,16 @@ class Message(models.Model):
     ai_mode = models.CharField(
         _("AI mode"), max_length=20, blank=True, help_text=_("extractive or generative, for AI messages.")
     )
+    raw_input = models.ForeignKey(
+        "helpdesk.RawInput", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    delivery_channel = models.CharField(_("delivered by"), max_length=10, blank=True)
+    delivery_status = models.CharField(
+        _("delivery"), max_length=10, blank=True, choices=DeliveryStatus.choices, default=DeliveryStatus.NONE
+    )
+    delivery_attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    delivery_error = models.TextField(_("last delivery error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -37,6 +56,13 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["ticket", "seq"]
         constraints = [models.UniqueConstraint(fields=["ticket", "seq"], name="message_ticket_seq_unique")]
+        indexes = [
+            models.Index(
+                fields=["delivery_status", "id"],
+                name="message_delivery_pending",
+                condition=models.Q(delivery_status__in=["queued", "failed"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}/{self.seq} ({self.author_kind})"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import Agent
 
 

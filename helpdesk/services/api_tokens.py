@@ -8,7 +8,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import Agent, ApiToken
 
 SERVER_SCOPES = frozenset(

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import AttachmentRejected
+from core.errors import AttachmentRejected
 from helpdesk.models import Attachment, Message, Ticket
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import CsatSurvey, Ticket
 
 

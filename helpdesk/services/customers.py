@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import Customer
 
 

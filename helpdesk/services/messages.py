@@ -8,11 +8,11 @@ from django.db import transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
+from core.hooks import run_hooks
+from core.sanitize import html_to_text, sanitize_html, text_to_html
 from helpdesk.events import broadcast_ticket_changed
-from helpdesk.hooks import run_hooks
 from helpdesk.models import Agent, Customer, Message, Ticket, TicketStatus
-from helpdesk.sanitize import html_to_text, sanitize_html, text_to_html
 from helpdesk.services.audit import event_record
 from helpdesk.services.sla import sla_refresh
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import Customer, Deflection, MagicLink, Ticket, TicketChannel, TicketStatus
 from helpdesk.services.customers import customer_get_or_create
 from helpdesk.services.messages import message_post

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.business_time import BusinessCalendar, add_business_seconds, business_seconds_between
+from core.business_time import BusinessCalendar, add_business_seconds, business_seconds_between
 from helpdesk.models import SLAPolicy, Ticket, TicketPriority, TicketSLA, TicketStatus
 from helpdesk.models.tickets import PRIORITY_RANK
 from helpdesk.services.audit import event_record

@@ -9,9 +9,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ApplicationError, TransitionNotAllowed
+from core.errors import ApplicationError, TransitionNotAllowed
+from core.hooks import run_hooks
 from helpdesk.events import broadcast_ticket_changed
-from helpdesk.hooks import run_hooks
 from helpdesk.models import Agent, Customer, Tag, Team, Ticket, TicketChannel, TicketPriority, TicketStatus
 from helpdesk.services.audit import event_record
 from helpdesk.services.sla import sla_refresh

@@ -81,7 +81,7 @@ def webhooks_emit(*, event: str, data: dict) -> list[WebhookDelivery]:
 
 def webhook_deliver(*, delivery_id: int) -> WebhookDelivery:
     """One attempt. Delivered deliveries are left alone (idempotent); failures schedule a retry."""
-    from helpdesk.safe_http import BlockedAddress, FetchError, SafeHttpClient
+    from core.safe_http import BlockedAddress, FetchError, SafeHttpClient
 
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().select_related("webhook").get(pk=delivery_id)

@@ -26,7 +26,7 @@ from pathlib import Path
 from django.db import DatabaseError, connections
 from tqdm import tqdm
 
-from knowledge.indexing.embeddings import Embedder, get_embedder
+from gateway.embeddings import Embedder, get_embedder
 from knowledge.indexing.index import articles_index_bulk
 from knowledge.models import Article, ArticleSource, ArticleStatus, Chunk
 from knowledge.selectors.search import DEFAULT_TUNING, SearchTuning, search_articles

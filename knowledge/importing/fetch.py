@@ -1,4 +1,4 @@
-"""HTTP fetching for the website importer, safe against SSRF (the checks live in helpdesk.safe_http).
+"""HTTP fetching for the website importer, safe against SSRF (the checks live in core.safe_http).
 
 An operator types a URL, but the pages it links to and redirects to are chosen by whoever runs that
 website. So, for every request and again for every redirect hop:
@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from helpdesk.safe_http import BlockedAddress, FetchError, SafeHttpClient, address_is_public, system_resolve
+from core.safe_http import BlockedAddress, FetchError, SafeHttpClient, address_is_public, system_resolve
 
 USER_AGENT = "HelmdeskImporter/1.0 (+knowledge-base import)"
 MAX_REDIRECTS = 5

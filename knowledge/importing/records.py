@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from tqdm import tqdm
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from knowledge.models import Article
 from knowledge.services.articles import article_create, article_update
 from knowledge.services.categories import category_get_or_create

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from gateway.embeddings import Embedder, get_embedder
 from knowledge.indexing.chunking import (
     TextChunk,
     chunk_document,
     embedding_text,
     markdown_inline_to_text,
 )
-from knowledge.indexing.embeddings import Embedder, get_embedder
 from knowledge.models import Article, ArticleStatus, Chunk, ChunkAudience
 
 # PostgreSQL text-search configuration per article language; anything else gets 'simple'

@@ -29,8 +29,8 @@ import numpy as np
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 
-from ai.llm.errors import LLMError
-from knowledge.indexing.embeddings import Embedder, EmbeddingModelError, get_embedder, normalise
+from gateway.embeddings import Embedder, EmbeddingModelError, get_embedder, normalise
+from gateway.llm.errors import LLMError
 from knowledge.indexing.index import SEARCH_CONFIGS, search_config_for
 
 logger = logging.getLogger(__name__)

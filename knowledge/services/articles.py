@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.services.audit import actor_user
 from knowledge.indexing.tasks import schedule_article_index
 from knowledge.markdown import ResolvedLink, render_markdown

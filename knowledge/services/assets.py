@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.services.audit import actor_user
 from knowledge.models import Article, ArticleAsset
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from knowledge.models import Category
 
 

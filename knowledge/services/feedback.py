@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from knowledge.models import Article, ArticleFeedback
 
 # A visitor changes their mind: a second vote on the same article within this window replaces the first.

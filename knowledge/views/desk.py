@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.views.desk.common import agent_required
 from knowledge.selectors.articles import (
     agent_article,

@@ -1,6 +1,6 @@
 import pytest
 
-from ai.pii import engine
+from gateway.pii import engine
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from ai.models import AIDraft, AIInteraction
 from ai.services.drafts import draft_create, draft_match_reply, draft_send, similarity
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import Macro, Message
 from helpdesk.services.messages import message_post
 

@@ -18,7 +18,7 @@ from ai.evaluation.pii_eval import (
     load_samples,
     score_sample,
 )
-from ai.pii import Finding, RedactionError, Redactor
+from gateway.pii import Finding, RedactionError, Redactor
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "pii_synth_sample.json"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from ai import llm
-from ai.llm.prompts import load_prompt
+from ai.prompt_files import load_prompt
+from gateway import llm
 from tests.llm_peer import Fault, Reply, embedding_vector
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from django.contrib import admin
 from django.db import connection
 from django.test import RequestFactory
 
-from ai import llm
 from ai.admin import AISettingsAdmin, TokenUsageAdmin
-from ai.llm.budget import current_month, record_usage
 from ai.models import AISettings, TokenUsage
+from gateway import llm
+from gateway.llm.budget import current_month, record_usage
 
 QUESTION = [{"role": "user", "content": "Where is my invoice?"}]
 

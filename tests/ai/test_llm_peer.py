@@ -6,7 +6,7 @@ import struct
 import openai
 import pytest
 
-from ai import llm
+from gateway import llm
 from tests.llm_peer import LLMPeer, embedding_vector
 
 QUESTION = [{"role": "user", "content": "Hello?"}]

@@ -7,7 +7,7 @@ import threading
 import pytest
 from presidio_analyzer import LocalRecognizer
 
-from ai.pii import (
+from gateway.pii import (
     MODE_PATTERNS_ONLY,
     MODE_SPACY,
     RedactionError,
@@ -20,7 +20,7 @@ from ai.pii import (
     redact,
     redact_for_log,
 )
-from ai.pii import engine as engine_module
+from gateway.pii import engine as engine_module
 
 MISSING_MODEL = "helmdesk_no_such_spacy_model"
 

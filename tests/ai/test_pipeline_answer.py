@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ai.llm.budget import current_month
 from ai.models import AISettings, HandoffRule, TokenUsage
-from ai.pii import RedactionError, RedactionMap, Redactor
 from ai.pipelines.answer import AnswerRequest, answer_question, redact_stage, retrieve_stage, screen_stage
+from gateway.llm.budget import current_month
+from gateway.pii import RedactionError, RedactionMap, Redactor
 from tests.fixtures.answer_helpers import publish_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("patient_pii")]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ai.llm import load_prompt
 from ai.pipelines import confidence as conf
 from ai.pipelines.extractive import extract_answer, passage_sentences, score_sentences, with_intro
 from ai.pipelines.language import detect_language
 from ai.pipelines.prompting import PromptFrame, answer_messages, tagged
 from ai.pipelines.verify import cited_numbers, verify_answer
+from gateway.llm import load_prompt
 
 PASSWORD = (
     '## Resetting\n\nTo reset your password, open the login page and click "Forgot password". '

@@ -3,7 +3,7 @@ import zoneinfo
 
 import pytest
 
-from helpdesk.business_time import BusinessCalendar, add_business_seconds, business_seconds_between
+from core.business_time import BusinessCalendar, add_business_seconds, business_seconds_between
 from helpdesk.models.sla import default_business_hours
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")

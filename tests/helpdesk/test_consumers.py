@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from helpdesk.asgi import application
+from config.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

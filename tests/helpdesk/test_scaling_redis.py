@@ -49,7 +49,7 @@ def test_event_from_another_process_reaches_this_one(settings):
         layer = channel_layers["default"]
         channel = await layer.new_channel()
         await layer.group_add(group, channel)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings", "REDIS_URL": REDIS_URL,
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "REDIS_URL": REDIS_URL,
                "GROUP": group, "HELMDESK_CHANNELS_PREFIX": prefix}  # fmt: skip
         proc = await asyncio.create_subprocess_exec(sys.executable, "-c", SENDER, cwd=ROOT, env=env)
         assert await asyncio.wait_for(proc.wait(), timeout=120) == 0

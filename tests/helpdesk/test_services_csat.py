@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import CsatSurvey
 from helpdesk.services.csat import csat_record, csat_send
 from helpdesk.services.tickets import ticket_transition, ticket_update

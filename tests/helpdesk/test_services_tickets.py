@@ -1,6 +1,6 @@
 import pytest
 
-from helpdesk.errors import ApplicationError, TransitionNotAllowed
+from core.errors import ApplicationError, TransitionNotAllowed
 from helpdesk.models import Message, Ticket, TicketEvent, TicketStatus
 from helpdesk.services.messages import message_post
 from helpdesk.services.tickets import (

@@ -5,7 +5,7 @@ import shutil
 import numpy as np
 import pytest
 
-from knowledge.indexing.embeddings import (
+from gateway.embeddings import (
     EMBEDDING_DIM,
     Embedder,
     EmbeddingModelError,

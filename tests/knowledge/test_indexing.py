@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import Q
 
-from knowledge.indexing.embeddings import get_embedder
+from gateway.embeddings import get_embedder
 from knowledge.indexing.index import article_index, stale_article_ids
 from knowledge.indexing.tasks import article_index_task
 from knowledge.models import Article, Chunk

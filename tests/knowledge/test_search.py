@@ -172,7 +172,7 @@ class BrokenEmbedder:
     name, dim = "broken", 512
 
     def embed_queries(self, texts):
-        from knowledge.indexing.embeddings import EmbeddingModelError
+        from gateway.embeddings import EmbeddingModelError
 
         raise EmbeddingModelError("weights missing")
 
@@ -180,7 +180,7 @@ class BrokenEmbedder:
 
 
 def test_hybrid_falls_back_to_full_text_when_embedding_fails(kb):
-    from knowledge.indexing.embeddings import EmbeddingModelError
+    from gateway.embeddings import EmbeddingModelError
 
     hits = search("refund card business days", k=3, embedder=BrokenEmbedder())
     assert hits[0].article_id == kb["refunds"].pk

@@ -31,8 +31,8 @@ __all__ = ["Fault", "LLMPeer", "RecordedRequest", "Reply", "embedding_vector", "
 @pytest.fixture
 def llm_peer(settings):
     """A started LLMPeer with Django settings pointing the provider at it (fast retries, short timeouts)."""
-    from ai.llm.client import close_clients
-    from ai.llm.structured import forget_unsupported
+    from gateway.llm.client import close_clients
+    from gateway.llm.structured import forget_unsupported
 
     forget_unsupported()  # ports are reused: a previous peer's capabilities must not leak in
     with LLMPeer() as peer:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ai.evaluation.pii_eval import evaluate, format_table, load_samples
-from ai.pii import pii_engine_status
+from gateway.pii import pii_engine_status
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ EMBEDDING_DIM = 512
 
 
 def _embedder():
-    from knowledge.indexing.embeddings import get_embedder
+    from gateway.embeddings import get_embedder
 
     return get_embedder()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ai import llm
 from ai.pipelines.triage.prototypes import TopicText
+from gateway import llm
 
 PROMPT_NAME = "triage"
 
@@ -55,7 +55,7 @@ def _topic_lines(topics: list[TopicText]) -> str:
 def llm_triage(
     *, text: str, topics: list[TopicText], teams: str, company_name: str = "our company"
 ) -> LLMTriage:
-    """Raises ai.llm.LLMError subclasses when the model cannot be used or answers badly."""
+    """Raises gateway.llm.LLMError subclasses when the model cannot be used or answers badly."""
     prompt = llm.load_prompt(PROMPT_NAME)
     system = prompt.render(company_name=company_name, topics=_topic_lines(topics), teams=teams or "-")
     system += (

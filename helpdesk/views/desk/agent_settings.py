@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.services.agents import agent_profile_update
 from helpdesk.views.desk.common import agent_required
 from helpdesk.views.desk.forms import AgentSettingsForm

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import ApiToken
 from helpdesk.services.api_tokens import api_token_create, api_token_revoke
 from helpdesk.views.desk.common import agent_required

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import Ticket, TicketPriority
 from helpdesk.selectors.access import ticket_access, ticket_access_by_number
 from helpdesk.selectors.thread import sidebar_choices, ticket_history, ticket_status_choices, ticket_thread

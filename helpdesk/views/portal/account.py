@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import Customer
 from helpdesk.selectors.portal import SESSION_KEY
 from helpdesk.services.portal import RateLimited, magic_link_consume, magic_link_request

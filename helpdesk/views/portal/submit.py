@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.selectors.portal import portal_customer, portal_topics
 from helpdesk.services.portal import (
     RateLimited,

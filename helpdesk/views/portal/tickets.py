@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from helpdesk.models import CsatSurvey
 from helpdesk.selectors.portal import portal_attachment, portal_messages, portal_ticket, portal_tickets
 from helpdesk.services.portal import portal_close, portal_reply

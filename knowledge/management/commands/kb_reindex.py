@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from knowledge.indexing.embeddings import EmbeddingModelError, get_embedder
+from gateway.embeddings import EmbeddingModelError, get_embedder
 from knowledge.indexing.index import article_index, articles_index_bulk, orphan_article_ids, stale_article_ids
 
 

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemoConfig(AppConfig):
+    """`manage.py load_demo`: the Northwind Bikes demo. Sits above every other app, so it may use all of
+    them; nothing imports it."""
+
+    name = "demo"
+    verbose_name = _("Demo data")
+
+    def ready(self) -> None:
+        from demo.data import DEMO_EXTENSIONS
+        from demo.knowledge import load_knowledge_demo
+
+        if load_knowledge_demo not in DEMO_EXTENSIONS:
+            DEMO_EXTENSIONS.append(load_knowledge_demo)

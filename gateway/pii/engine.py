@@ -1,0 +1,231 @@
+"""The Presidio analyzer, built once per process, with the spaCy model or patterns only.
+
+Loading spaCy takes seconds, so the engine is built lazily on first use, under a lock, and kept.
+Analysis runs in its own thread so a hung or slow analysis can be abandoned after the timeout:
+the caller then gets a RedactionError and must not send the text anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import NamedTuple
+
+# Presidio's tldextract fetches the public suffix list over the network unless told not to.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry  # noqa: E402
+from presidio_analyzer.nlp_engine import NlpEngineProvider, NoOpNlpEngine  # noqa: E402
+from presidio_analyzer.predefined_recognizers import (  # noqa: E402
+    EmailRecognizer,
+    IpRecognizer,
+    SpacyRecognizer,
+    UrlRecognizer,
+)
+
+from gateway.pii import config  # noqa: E402
+from gateway.pii.address_blocks import extend_addresses  # noqa: E402
+from gateway.pii.findings import Finding  # noqa: E402
+from gateway.pii.name_heuristics import (  # noqa: E402
+    UnknownProperNounRecognizer,
+    coordinated_names,
+    english_words_from,
+    is_lowercase_text,
+    recase,
+    repeated_name_parts,
+)
+from gateway.pii.number_recognizers import CardRecognizer, IbanRecognizer, PhoneRecognizer  # noqa: E402
+from gateway.pii.regex_recognizer import REDACT_THRESHOLD  # noqa: E402
+from gateway.pii.text_recognizers import NameContextRecognizer, StreetAddressRecognizer  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+ENTITIES = (
+    "PERSON",
+    "LOCATION",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "URL",
+    "STREET_ADDRESS",
+)
+NER_ENTITIES = ("PERSON", "LOCATION")
+# Below every pattern score, so where spaCy and a pattern overlap, the pattern's more specific type
+# (a street address rather than a place) names the merged span. Above the redaction threshold.
+NER_SCORE = 0.45
+MODE_SPACY = "spacy"
+MODE_PATTERNS_ONLY = "patterns-only"
+
+# spaCy labels -> our entities. Organisations, dates and nationalities are not personal data here
+# and would hide the product names and dates the model needs.
+_NER_MAPPING = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION"}
+
+_IGNORED_NER_LABELS = [
+    "CARDINAL", "DATE", "EVENT", "LANGUAGE", "LAW", "MONEY", "NORP", "ORDINAL", "ORG", "PERCENT",
+    "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART",
+]  # fmt: skip
+
+
+class RedactionError(RuntimeError):
+    """Redaction could not be completed; the text must not leave (hand off to a person instead)."""
+
+
+class PiiEngineStatus(NamedTuple):
+    mode: str  # "spacy" or "patterns-only"
+    message: str
+
+
+class PiiEngine:
+    def __init__(
+        self, analyzer: AnalyzerEngine, status: PiiEngineStatus, english_words: frozenset[str] = frozenset()
+    ):
+        self.analyzer = analyzer
+        self.status = status
+        self.english_words = english_words
+
+    def analyze(self, text: str) -> list[Finding]:
+        # Offsets are the same in the recased copy, so findings apply to the original text.
+        if self.english_words and is_lowercase_text(text):
+            text = recase(text, self.english_words)
+        results = self.analyzer.analyze(text=text, language="en", entities=list(ENTITIES))
+        findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results]
+        findings += coordinated_names(text, findings)
+        findings += repeated_name_parts(text, findings)
+        return findings + extend_addresses(text, findings)
+
+    def analyze_with_timeout(self, text: str, timeout_s: float) -> list[Finding]:
+        """Analyze in a daemon thread; raise RedactionError on any error or when time runs out."""
+        outcome: dict = {}
+
+        def work() -> None:
+            try:
+                outcome["findings"] = self.analyze(text)
+            except BaseException as error:  # noqa: BLE001 - everything must reach the caller as a failure
+                outcome["error"] = error
+
+        worker = threading.Thread(target=work, name="pii-analyze", daemon=True)
+        worker.start()
+        worker.join(timeout_s)
+        if worker.is_alive():
+            # The thread cannot be killed; it finishes in the background and its result is dropped.
+            raise RedactionError(f"PII analysis exceeded {timeout_s:g} s")
+        if "error" in outcome:
+            error = outcome["error"]
+            raise RedactionError(f"PII analysis failed: {type(error).__name__}: {error}") from error
+        return outcome["findings"]
+
+
+def pattern_recognizers() -> list[EntityRecognizer]:
+    return [
+        EmailRecognizer(),
+        UrlRecognizer(),
+        IpRecognizer(),
+        PhoneRecognizer(),
+        CardRecognizer(),
+        IbanRecognizer(),
+        StreetAddressRecognizer(),
+        NameContextRecognizer(),
+    ]
+
+
+def spacy_model_available(model_name: str) -> bool:
+    import spacy.util
+
+    return spacy.util.is_package(model_name) or Path(model_name).is_dir()
+
+
+def build_engine(
+    model_name: str | None = None, extra_recognizers: list[EntityRecognizer] | None = None
+) -> PiiEngine:
+    """Build an engine with the spaCy model when it is installed, else with the patterns only.
+
+    Presidio downloads a missing spaCy model on load; checking first keeps the process offline.
+    """
+    model_name = model_name or config.spacy_model_name()
+    recognizers = pattern_recognizers() + list(extra_recognizers or [])
+    if spacy_model_available(model_name):
+        try:
+            return _build_spacy_engine(model_name, recognizers)
+        except Exception as error:  # a broken model install must not stop redaction
+            logger.exception("spaCy model %s failed to load; using patterns only", model_name)
+            reason = f"the spaCy model {model_name!r} failed to load ({type(error).__name__}: {error})"
+    else:
+        reason = f"the spaCy model {model_name!r} is not installed"
+    message = f"PII redaction runs on patterns only because {reason}: names and places are found less often."
+    logger.warning(message)
+    return _build_patterns_engine(recognizers, PiiEngineStatus(MODE_PATTERNS_ONLY, message))
+
+
+def _build_spacy_engine(model_name: str, recognizers: list[EntityRecognizer]) -> PiiEngine:
+    nlp_engine = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": model_name}],
+            "ner_model_configuration": {
+                "model_to_presidio_entity_mapping": _NER_MAPPING,
+                "labels_to_ignore": _IGNORED_NER_LABELS,
+                "low_score_entity_names": [],
+                "default_score": NER_SCORE,
+            },
+        }
+    ).create_engine()
+    nlp_engine.load()
+    english_words = english_words_from(nlp_engine.nlp["en"])
+    spacy_recognizers = [
+        SpacyRecognizer(supported_entities=list(NER_ENTITIES)),
+        UnknownProperNounRecognizer(english_words),
+    ]
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for recognizer in [*recognizers, *spacy_recognizers]:
+        registry.add_recognizer(recognizer)
+    analyzer = AnalyzerEngine(
+        registry=registry, nlp_engine=nlp_engine, default_score_threshold=REDACT_THRESHOLD
+    )
+    status = PiiEngineStatus(MODE_SPACY, f"PII redaction uses Presidio with the spaCy model {model_name!r}.")
+    return PiiEngine(analyzer, status, english_words)
+
+
+def _build_patterns_engine(recognizers: list[EntityRecognizer], status: PiiEngineStatus) -> PiiEngine:
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for recognizer in recognizers:
+        registry.add_recognizer(recognizer)
+    analyzer = AnalyzerEngine(
+        registry=registry,
+        nlp_engine=NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}]),
+        default_score_threshold=REDACT_THRESHOLD,
+    )
+    return PiiEngine(analyzer, status)
+
+
+_engine: PiiEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> PiiEngine:
+    """The process-wide engine, built on first use (thread-safe)."""
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = build_engine()
+    return _engine
+
+
+def pii_engine_status() -> PiiEngineStatus:
+    """Which engine redacts, for the admin. Does not load spaCy when no engine has been built yet."""
+    if _engine is not None:
+        return _engine.status
+    model_name = config.spacy_model_name()
+    if spacy_model_available(model_name):
+        return PiiEngineStatus(
+            MODE_SPACY, f"The spaCy model {model_name!r} is installed (loaded on first use)."
+        )
+    return PiiEngineStatus(
+        MODE_PATTERNS_ONLY,
+        f"The spaCy model {model_name!r} is not installed: PII redaction will run on patterns only "
+        "and find names and places less often.",
+    )
