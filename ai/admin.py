@@ -63,7 +63,7 @@ class AISettingsAdmin(admin.ModelAdmin):
             return str(
                 _("No model configured (OPENAI_API_KEY unset): every feature runs in extractive mode.")
             )
-        remaining = budget_remaining(obj)
+        remaining = budget_remaining()
         used = tokens_used_this_month()
         if remaining is None:
             return str(_("%(used)s tokens used, no budget limit.") % {"used": f"{used:,}"})

@@ -19,3 +19,9 @@ class AiConfig(AppConfig):
 
         register("customer_message_posted", inbound.on_customer_message_posted)
         register("agent_message_posted", inbound.on_agent_message_posted)
+
+        # The model gateway's switches and budget (it refuses to generate without a policy).
+        from ai.services.model_policy import AISettingsPolicy
+        from gateway.policy import policy_register
+
+        policy_register(AISettingsPolicy())

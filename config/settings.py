@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "django_q",
+    "gateway",
     "helpdesk",
     "knowledge",
     "ai",

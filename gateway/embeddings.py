@@ -6,6 +6,11 @@ Google's multilingual Universal Sentence Encoder v3 through the pure-numpy
 ``/embeddings`` endpoint (``OPENAI_EMBEDDING_MODEL``, default ``text-embedding-3-small``, asked for
 512 dimensions) through ``gateway.llm.client.embed`` (retries, token accounting).
 
+Customer text (queries, triage, guardrails) goes through ``embed_queries``/``embed_documents``:
+the local model runs in this process (nothing leaves the machine); the remote one sends only
+redacted text (the gateway redacts, fail closed). ``embed_published`` is for chunks of PUBLISHED
+knowledge-base articles only, the one documented exception: company content is sent as written.
+
 Both return float32 L2-normalised ``(n, 512)`` arrays, so cosine distance == 1 - dot product, and
 each has a ``name`` that is stored with every chunk: changing the backend or model changes the
 name, and ``manage.py kb_reindex`` re-embeds the chunks whose name differs.
@@ -16,12 +21,16 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 from django.conf import settings
+
+from gateway.llm.client import embed, embed_published_content
+from gateway.llm.results import EmbeddingResult
 
 EMBEDDING_DIM = 512
 USE_THREADS = 2
@@ -47,6 +56,8 @@ class Embedder(Protocol):
     def embed_documents(self, texts: list[str]) -> np.ndarray: ...
 
     def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_published(self, texts: list[str]) -> np.ndarray: ...
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
@@ -141,9 +152,17 @@ class LocalUSEEmbedder:
         # USE v3 is symmetric: questions and passages share one encoder.
         return self._encode(list(texts))
 
+    def embed_published(self, texts: list[str]) -> np.ndarray:
+        # In-process: nothing leaves the machine, whatever the text.
+        return self._encode(list(texts))
+
 
 class OpenAIEmbedder:
-    """Any OpenAI-compatible embeddings endpoint, asked for 512-dimensional vectors."""
+    """Any OpenAI-compatible embeddings endpoint, asked for 512-dimensional vectors, via the gateway.
+
+    ``embed_documents``/``embed_queries`` redact every text first (``gateway.llm.embed``);
+    ``embed_published`` is the documented exception for published KB chunks.
+    """
 
     dim = EMBEDDING_DIM
 
@@ -151,12 +170,10 @@ class OpenAIEmbedder:
         self.model = model
         self.name = f"openai/{model}@{EMBEDDING_DIM}"
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], send: Callable[..., EmbeddingResult]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        from gateway.llm.client import embed
-
-        result = embed(
+        result = send(
             [text if text.strip() else " " for text in texts], dimensions=self.dim, model=self.model
         )
         vectors = np.asarray(result.vectors, dtype=np.float32)
@@ -168,10 +185,14 @@ class OpenAIEmbedder:
         return normalise(vectors)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts))
+        return self._encode(list(texts), embed)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts))
+        return self._encode(list(texts), embed)
+
+    def embed_published(self, texts: list[str]) -> np.ndarray:
+        """Published knowledge-base chunks only: sent unredacted (company content, see docs/security.md)."""
+        return self._encode(list(texts), embed_published_content)
 
 
 _embedders: dict[tuple, Embedder] = {}

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ai.models import AISettings
 from ai.pipelines.answer import ANSWERED, AnswerRequest, answer_question
 from gateway import llm
 from gateway.embeddings import get_embedder
@@ -192,8 +193,6 @@ def run_answer_evaluation(
     threshold: float | None = None,
     show_progress: bool = True,
 ) -> AnswerReport:
-    from ai.models import AISettings
-
     documents = load_documents(documents_path)
     questions = load_answer_questions(questions_path)[: limit or None]
     embedder = get_embedder()

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from django.db import DatabaseError, transaction
 
+from ai.models import TriageModel, TriageSettings
 from ai.pipelines.triage import embedding
 from ai.pipelines.triage.classifier import predict_topic, topic_probabilities
 from ai.pipelines.triage.history import HistoryModel, label_order, train_history_model
@@ -76,9 +78,6 @@ def sample_per_label(labels: np.ndarray, k: int, seed: int) -> np.ndarray:
 def stored_and_reloaded(model: HistoryModel) -> HistoryModel:
     """The model as the product would load it: saved as a TriageModel row in a transaction that is
     rolled back, then read back from the row's bytes."""
-    from django.db import DatabaseError, transaction
-
-    from ai.models import TriageModel
 
     class _Rollback(Exception):
         pass
@@ -147,8 +146,6 @@ def evaluate(
         threshold_source = "tuned for accuracy on a validation split of TRAIN"
         log(f"threshold {threshold} {threshold_source}")
     if threshold is None:
-        from ai.models import TriageSettings
-
         threshold = TriageSettings._meta.get_field("confidence_threshold").default
         threshold_source = "the product default"
 

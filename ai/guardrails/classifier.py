@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ai.guardrails.embedding import embed_text
 from ai.guardrails.features import feature_counts, tfidf_vector
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "injection_model.json"
@@ -69,8 +70,6 @@ class InjectionClassifier:
         margin = self.bias + sum(value * self.weights.get(fid, 0.0) for fid, value in vector.items())
         if self.embedding_weights is not None:
             if embedding is None:
-                from ai.guardrails.embedding import embed_text
-
                 embedding = embed_text(text)
             embedding_margin = self.embedding_scale * float(
                 np.dot(np.asarray(embedding, dtype=np.float64), self.embedding_weights)

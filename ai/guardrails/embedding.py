@@ -12,6 +12,8 @@ import threading
 
 import numpy as np
 
+from gateway.embeddings import LocalUSEEmbedder, configured_backend, get_embedder
+
 EMBEDDING_DIMENSIONS = 512
 _own_embedder = None
 _lock = threading.Lock()
@@ -25,8 +27,6 @@ def _shared_local_embedder():
     try:
         if not settings.configured:
             return None
-        from gateway.embeddings import LocalUSEEmbedder, configured_backend, get_embedder
-
         if configured_backend() == "local":
             embedder = get_embedder()
             return embedder if isinstance(embedder, LocalUSEEmbedder) else None
@@ -42,8 +42,6 @@ def guardrail_embedder():
         return shared
     with _lock:
         if _own_embedder is None:
-            from gateway.embeddings import LocalUSEEmbedder
-
             _own_embedder = LocalUSEEmbedder()
         return _own_embedder
 

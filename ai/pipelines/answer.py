@@ -30,8 +30,11 @@ from ai.pipelines.handoff import (
 from ai.pipelines.language import detect_language
 from ai.pipelines.prompting import PromptFrame, answer_messages
 from ai.pipelines.verify import VerifiedText, cited_numbers, verify_answer
+from ai.prompt_files import load_prompt
 from gateway import llm
+from gateway.embeddings import get_embedder
 from gateway.pii import RedactionError, RedactionMap, Redactor
+from knowledge.selectors.search import search
 
 ANSWERED, HANDED_OFF, BLOCKED = "answered", "handed_off", "blocked"
 EXTRACTIVE, GENERATIVE = "extractive", "generative"
@@ -146,8 +149,6 @@ def screen_stage(text: str, *, html: str | None = None) -> Screening:
 def retrieve_stage(
     question: str, history: Sequence[dict], *, audience: str = "public", k: int = RETRIEVE_K
 ) -> list:
-    from knowledge.selectors.search import search
-
     return search(question, k=k, audience=audience, history=list(history) or None)
 
 
@@ -171,16 +172,25 @@ def generate_stage(
     language: str,
     frame: PromptFrame,
     channel_tag: str,
+    redaction: RedactionMap | None = None,
 ) -> Generated:
-    """The model's answer with numbered sources. Raises LLMError (the caller falls back to extractive)."""
-    prompt = llm.load_prompt("answer")
+    """The model's answer with numbered sources. Raises LLMError (the caller falls back to extractive).
+
+    The texts are redacted already; the gateway redacts everything it sends once more (with the
+    conversation's ``redaction`` map, so placeholders stay the same) and cannot be skipped.
+    """
+    prompt = load_prompt("answer")
     messages = answer_messages(
         prompt=prompt, question=question, passages=passages_of(hits), history=history,
         language=language, frame=frame, channel_tag=channel_tag,
     )  # fmt: skip
-    result = llm.complete(feature="answer", messages=messages, temperature=0.2, max_tokens=600)
+    result = llm.complete(
+        feature="answer", messages=messages, temperature=0.2, max_tokens=600, redaction=redaction
+    )
+    # Values the gateway removed from the passages (a support phone, say) go back before verification.
+    text = result.restore_prompt_values(result.text.strip())
     return Generated(
-        text=result.text.strip(), mode=GENERATIVE, model=result.model, prompt_version=prompt.version,
+        text=text, mode=GENERATIVE, model=result.model, prompt_version=prompt.version,
         prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens,
     )  # fmt: skip
 
@@ -231,8 +241,6 @@ class _Timer:
 
 
 def _default_embed():
-    from gateway.embeddings import get_embedder
-
     embedder = get_embedder()
     return lambda texts: embedder.embed_queries(list(texts))
 
@@ -293,7 +301,7 @@ def answer_question(
     extractive = timer.run("extract", extract_stage, redacted.question, hits, embed)
     generated, verified = timer.run(
         "generate", _generate_or_extract, request, redacted, hits, extractive, language,
-        allow_model=not screening.suspicious,
+        allow_model=not screening.suspicious, redaction=redactor.mapping,
     )  # fmt: skip
     if verified.blocked:
         return stop(BLOCKED, verified.reason, redacted_input=redacted.question, problems=verified.problems,
@@ -329,6 +337,7 @@ def _generate_or_extract(
     language: str,
     *,
     allow_model: bool = True,
+    redaction: RedactionMap | None = None,
 ):
     """Generate and verify; on a provider fault or a failed check, the quoted answer (verified too)."""
     frame = PromptFrame.new()
@@ -339,7 +348,7 @@ def _generate_or_extract(
         try:
             generated = generate_stage(
                 redacted.question, hits, redacted.history, language=language, frame=frame,
-                channel_tag=request.channel_tag,
+                channel_tag=request.channel_tag, redaction=redaction,
             )  # fmt: skip
         except llm.LLMError as error:
             fallback_reason = error.reason

@@ -28,7 +28,9 @@ from ai.pipelines.prompting import (
     system_message,
     tagged,
 )
+from ai.prompt_files import load_prompt
 from gateway import llm
+from gateway.pii import RedactionMap
 
 TONES = {
     "original": "friendly and professional",
@@ -48,6 +50,7 @@ class DraftInput:
     signature: str = ""
     macro_style: str = ""
     variant: str = "original"
+    redaction: RedactionMap | None = None  # the conversation's map: the gateway keeps placeholders consistent
 
 
 @dataclass
@@ -111,7 +114,7 @@ def extractive_draft(body: str, data: DraftInput) -> str:
 
 
 def draft_messages(data: DraftInput, hits: Sequence, frame: PromptFrame) -> tuple[list[dict], str]:
-    prompt = llm.load_prompt("draft")
+    prompt = load_prompt("draft")
     system = prompt.render(
         agent_name=data.agent_name or "the agent", company_name=company_name(), canary=frame.canary,
         language=language_name(data.language), tone=TONES.get(data.variant, TONES["original"]),
@@ -139,14 +142,17 @@ def build_draft(
         frame = PromptFrame.new()
         messages, version = draft_messages(data, hits, frame)
         try:
-            result = llm.complete(feature="draft", messages=messages, temperature=0.4, max_tokens=700)
+            result = llm.complete(
+                feature="draft", messages=messages, temperature=0.4, max_tokens=700, redaction=data.redaction
+            )
         except llm.LLMError as error:
             reason = error.reason
         else:
             stage_ms["generate"] = round((time.perf_counter() - started) * 1000, 2)
             if not contains_canary(result.text, frame.canary):
+                text = result.restore_prompt_values(result.text.strip())
                 return DraftResult(
-                    text=result.text.strip(), citations=citations_for(result.text, hits), mode="generative",
+                    text=text, citations=citations_for(result.text, hits), mode="generative",
                     model=result.model, prompt_version=version, prompt_tokens=result.prompt_tokens,
                     completion_tokens=result.completion_tokens, stage_ms=stage_ms, language=data.language,
                     redacted_input=data.question,

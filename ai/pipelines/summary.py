@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from ai.guardrails import contains_canary
 from ai.guardrails.support import content_stems
 from ai.pipelines.extractive import passage_sentences
-from ai.pipelines.prompting import PromptFrame, history_block, language_name, system_message
+from ai.pipelines.prompting import PromptFrame, company_name, history_block, language_name, system_message
+from ai.prompt_files import load_prompt
 from gateway import llm
+from gateway.pii import RedactionMap
 
 MIN_MESSAGES = 4
 MAX_SENTENCES = 6
@@ -100,14 +102,18 @@ def extractive_summary(messages: Sequence[ThreadMessage], *, language: str = "en
     return "\n".join(lines)
 
 
-def summarize(messages: Sequence[ThreadMessage], *, language: str = "en") -> SummaryResult:
+def summarize(
+    messages: Sequence[ThreadMessage], *, language: str = "en", redaction: RedactionMap | None = None
+) -> SummaryResult:
+    """The thread's summary; ``messages`` are redacted already (the gateway redacts again, with
+    ``redaction``, the conversation's map, before anything leaves)."""
     started = time.perf_counter()
     mode = llm.generation_mode("summary")
     redacted_input = "\n".join(f"{m.role}: {m.text}" for m in messages)
     reason = mode.reason
     if mode.generative:
         frame = PromptFrame.new()
-        prompt = llm.load_prompt("summary")
+        prompt = load_prompt("summary")
         system = prompt.render(
             company_name=_company(),
             canary=frame.canary,
@@ -117,13 +123,16 @@ def summarize(messages: Sequence[ThreadMessage], *, language: str = "en") -> Sum
         turns = [{"role": "user" if m.role == "customer" else "assistant", "text": m.text} for m in messages]
         request = [system_message(system, frame), {"role": "user", "content": history_block(turns, frame)}]
         try:
-            result = llm.complete(feature="summary", messages=request, temperature=0.1, max_tokens=400)
+            result = llm.complete(
+                feature="summary", messages=request, temperature=0.1, max_tokens=400, redaction=redaction
+            )
         except llm.LLMError as error:
             reason = error.reason
         else:
             if not contains_canary(result.text, frame.canary):
+                text = result.restore_prompt_values(result.text.strip())
                 return SummaryResult(
-                    text=result.text.strip(), mode="generative", model=result.model,
+                    text=text, mode="generative", model=result.model,
                     prompt_version=prompt.version, prompt_tokens=result.prompt_tokens,
                     completion_tokens=result.completion_tokens, language=language, redacted_input=redacted_input,
                     stage_ms={"generate": round((time.perf_counter() - started) * 1000, 2)},
@@ -137,6 +146,4 @@ def summarize(messages: Sequence[ThreadMessage], *, language: str = "en") -> Sum
 
 
 def _company() -> str:
-    from ai.pipelines.prompting import company_name
-
     return company_name()

@@ -49,7 +49,7 @@ def ticket_summary_refresh(*, ticket: Ticket, force: bool = False) -> str | None
             language=language, redacted_input="[withheld: redaction failed]",
         )  # fmt: skip
         return _store(ticket=ticket, last=last, result=result, text=result.text, mapping=None)
-    result = summarize(redacted, language=language)
+    result = summarize(redacted, language=language, redaction=mapping)
     return _store(ticket=ticket, last=last, result=result, text=mapping.restore(result.text), mapping=mapping)
 
 

@@ -1,12 +1,15 @@
 """Chat completions and embeddings through the official ``openai`` client.
 
-Works against any OpenAI-compatible server (OPENAI_BASE_URL). The client's own retries are off:
+Every outgoing text is redacted here first (gateway.llm.redaction); there is no parameter that
+turns this off. The one exception, ``embed_published_content``, embeds published knowledge-base
+articles (company content). Works against any OpenAI-compatible server (OPENAI_BASE_URL). The client's own retries are off:
 retries live here so the backoff is bounded and configurable, and Retry-After is honoured up to
 OPENAI_RETRY_MAX_DELAY_S. Every request sends ``store: false``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import time
@@ -26,7 +29,10 @@ from gateway.llm.config import (
     provider_config,
 )
 from gateway.llm.errors import LLMBadResponse, LLMNotConfigured, LLMUnavailable
+from gateway.llm.recorder import CallRecord
+from gateway.llm.redaction import redact_messages_with_map, redact_texts
 from gateway.llm.results import EmbeddingResult, LLMResult
+from gateway.pii import RedactionMap
 
 T = TypeVar("T")
 RETRYABLE_STATUS = frozenset({408, 409, 429})
@@ -116,7 +122,7 @@ def unusable_status(error: openai.APIStatusError) -> LLMUnavailable:
     return LLMUnavailable(f"the model server refused the request (HTTP {error.status_code}): {error.message}")
 
 
-def create_completion(config: ProviderConfig, **request: Any) -> Any:
+def _create_completion(config: ProviderConfig, **request: Any) -> Any:
     """One chat completion with retries; JSON that is not a completion becomes LLMBadResponse."""
     client = openai_client(config)
     try:
@@ -146,12 +152,16 @@ def complete(
     temperature: float | None = None,
     max_tokens: int | None = None,
     model: str | None = None,
+    redaction: RedactionMap | None = None,
 ) -> LLMResult:
     """A chat completion for ``feature`` ("answer", "draft", "summary", "triage").
 
-    With ``schema`` the reply is JSON validated against it (``LLMResult.parsed``). Raises
-    LLMNotConfigured / LLMFeatureDisabled / LLMBudgetExceeded before any request is sent,
-    LLMUnavailable when the server cannot answer, LLMBadResponse when the answer is unusable.
+    Every message content is redacted here (with ``redaction``, the conversation's map, when given)
+    before anything is sent; the reply may contain placeholders, which the caller restores. With
+    ``schema`` the reply is JSON validated against it (``LLMResult.parsed``). Raises
+    LLMNotConfigured / LLMNoPolicy / LLMFeatureDisabled / LLMBudgetExceeded / LLMRedactionFailed
+    before any request is sent, LLMUnavailable when the server cannot answer, LLMBadResponse when
+    the answer is unusable. Every call that got as far as redaction is recorded (ModelCall).
     """
     ensure_generation_allowed(feature)
     if schema is not None:
@@ -161,6 +171,26 @@ def complete(
             raise ValueError(f"invalid JSON Schema passed to complete(): {error.message}")
     config = provider_config()
     model = model or model_for(feature)
+    call = CallRecord(kind="chat", feature=feature, model=model)
+    with call:
+        safe_messages, used_map = redact_messages_with_map(messages, mapping=redaction)
+        call.sent = safe_messages
+        result = _complete(config, call, safe_messages, schema, schema_name, strict, temperature, max_tokens)
+        call.received = result.text
+        return dataclasses.replace(result, prompt_map=used_map)
+
+
+def _complete(
+    config: ProviderConfig,
+    call: CallRecord,
+    messages: list[dict],
+    schema: dict | None,
+    schema_name: str,
+    strict: bool,
+    temperature: float | None,
+    max_tokens: int | None,
+) -> LLMResult:
+    feature, model = call.feature, call.model
     options: dict[str, Any] = {}
     if temperature is not None:
         options["temperature"] = temperature
@@ -168,18 +198,16 @@ def complete(
         options["max_tokens"] = max_tokens
     started = time.monotonic()
     if schema is None:
-        completion = _create(config, model=model, messages=list(messages), **options)
+        completion = _create(config, model=model, messages=messages, **options)
         text, finish_reason = _completion_text(completion)
         parsed, mode = None, ""
         if not text.strip():
-            _record(feature, completion)
+            _record(call, completion)
             raise LLMBadResponse("the model returned an empty reply")
     else:
-        completion, parsed, mode = _structured(
-            config, feature, model, list(messages), schema, schema_name, strict, options
-        )
+        completion, parsed, mode = _structured(config, call, messages, schema, schema_name, strict, options)
         text, finish_reason = _completion_text(completion)
-    prompt_tokens, completion_tokens = _record(feature, completion)
+    prompt_tokens, completion_tokens = _record(call, completion)
     return LLMResult(
         text=text,
         parsed=parsed,
@@ -195,21 +223,21 @@ def complete(
 
 def _create(config: ProviderConfig, **request: Any) -> Any:
     try:
-        return create_completion(config, **request)
+        return _create_completion(config, **request)
     except openai.APIStatusError as error:
         raise unusable_status(error)
 
 
 def _structured(
     config: ProviderConfig,
-    feature: str,
-    model: str,
+    call: CallRecord,
     messages: list[dict],
     schema: dict,
     schema_name: str,
     strict: bool,
     options: dict,
 ) -> tuple[Any, Any, str]:
+    model = call.model
     for mode in structured.modes_to_try(config.base_url, model):
         response_format = structured.response_format_for(
             mode, schema=schema, schema_name=schema_name, strict=strict
@@ -229,7 +257,7 @@ def _structured(
                     {"role": "system", "content": structured.schema_instruction(schema)},
                 ]
         try:
-            completion = create_completion(config, **request)
+            completion = _create_completion(config, **request)
         except openai.APIStatusError as error:
             if response_format is not None and structured.rejects_response_format(error):
                 structured.mark_unsupported(config.base_url, model, mode)
@@ -240,7 +268,7 @@ def _structured(
             parsed = structured.parse_json(text)
             structured.validate(parsed, schema)
         except LLMBadResponse:
-            _record(feature, completion)  # tokens spent on an unusable reply still count
+            _record(call, completion)  # tokens spent on an unusable reply still count
             raise
         return completion, parsed, mode
     raise LLMUnavailable("the model server rejected every structured-output mode")  # pragma: no cover
@@ -253,26 +281,65 @@ def _usage(completion: Any) -> tuple[int, int]:
     return int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0)
 
 
-def _record(feature: str, completion: Any) -> tuple[int, int]:
+def _record(call: CallRecord, completion: Any) -> tuple[int, int]:
     prompt_tokens, completion_tokens = _usage(completion)
-    record_usage(feature=feature, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+    record_usage(feature=call.feature, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+    call.prompt_tokens, call.completion_tokens = prompt_tokens, completion_tokens
+    call.model = getattr(completion, "model", None) or call.model
     return prompt_tokens, completion_tokens
 
 
 def embed(
+    texts: Sequence[str],
+    *,
+    dimensions: int | None = None,
+    model: str | None = None,
+    redaction: RedactionMap | None = None,
+) -> EmbeddingResult:
+    """Embedding vectors for customer or agent ``texts``: each text is redacted first (with the
+    conversation's ``redaction`` map when given); if one cannot be, nothing is sent.
+
+    Not gated by feature switches or the budget (no generation), but needs an API key; tokens are
+    recorded under the "embedding" feature and the call in ModelCall.
+    """
+    config = provider_config()
+    openai_client(config)  # raises LLMNotConfigured before any work
+    call = CallRecord(kind="embedding", feature=EMBEDDING_FEATURE, model=model or embedding_model())
+    with call:
+        safe_texts = redact_texts(texts, mapping=redaction)
+        call.sent = safe_texts
+        return _embed(config, call, safe_texts, dimensions)
+
+
+def embed_published_content(
     texts: Sequence[str], *, dimensions: int | None = None, model: str | None = None
 ) -> EmbeddingResult:
-    """Embedding vectors for ``texts`` (batched). Not gated by feature switches or the budget, but
-    its tokens are recorded under the "embedding" feature."""
+    """THE ONE EXCEPTION to redaction: embeddings of PUBLISHED knowledge-base content.
+
+    Published articles are the company's own public text (what the help center shows anyone), not
+    customer data; redacting them would hide the support address or phone number a customer asks
+    for from retrieval. Call this only with chunks of published articles (``knowledge.indexing``);
+    customer, agent or draft text goes through ``embed``. Recorded as kind "published_embedding".
+    See docs/security.md.
+    """
     config = provider_config()
+    openai_client(config)
+    call = CallRecord(kind="published_embedding", feature=EMBEDDING_FEATURE, model=model or embedding_model())
+    with call:
+        call.sent = {"texts": len(texts)}
+        return _embed(config, call, [str(text) for text in texts], dimensions)
+
+
+def _embed(
+    config: ProviderConfig, call: CallRecord, texts: list[str], dimensions: int | None
+) -> EmbeddingResult:
     client = openai_client(config)
-    model = model or embedding_model()
     started = time.monotonic()
     vectors: list[list[float]] = []
     prompt_tokens = 0
     for start in range(0, len(texts), EMBEDDING_BATCH):
-        batch = list(texts[start : start + EMBEDDING_BATCH])
-        request: dict[str, Any] = {"model": model, "input": batch, "encoding_format": "float"}
+        batch = texts[start : start + EMBEDDING_BATCH]
+        request: dict[str, Any] = {"model": call.model, "input": batch, "encoding_format": "float"}
         if dimensions:
             request["dimensions"] = dimensions
         try:
@@ -288,9 +355,10 @@ def embed(
         prompt_tokens += int(getattr(response.usage, "prompt_tokens", 0) or 0)
     if texts:
         record_usage(feature=EMBEDDING_FEATURE, prompt_tokens=prompt_tokens, completion_tokens=0)
+    call.prompt_tokens = prompt_tokens
     return EmbeddingResult(
         vectors=vectors,
-        model=model,
+        model=call.model,
         prompt_tokens=prompt_tokens,
         latency_ms=round((time.monotonic() - started) * 1000),
     )

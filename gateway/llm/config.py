@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-# Features that may call the model. Each maps to the setting naming its model and the AISettings
-# switch that turns its generative mode on or off (None: no switch, always allowed when configured).
-FEATURES: dict[str, tuple[str, str | None]] = {
-    "answer": ("OPENAI_MODEL_ANSWER", "answers_enabled"),
-    "draft": ("OPENAI_MODEL_DRAFT", "drafts_enabled"),
-    "summary": ("OPENAI_MODEL_SUMMARY", "summaries_enabled"),
-    "triage": ("OPENAI_MODEL_TRIAGE", "triage_llm_enabled"),
+# Features that may call a chat model, each with the setting naming its model. Whether a feature is
+# switched on is the registered policy's business (gateway.policy), not the gateway's.
+FEATURES: dict[str, str] = {
+    "answer": "OPENAI_MODEL_ANSWER",
+    "draft": "OPENAI_MODEL_DRAFT",
+    "summary": "OPENAI_MODEL_SUMMARY",
+    "triage": "OPENAI_MODEL_TRIAGE",
 }
 EMBEDDING_FEATURE = "embedding"
 
@@ -67,7 +67,7 @@ def check_feature(feature: str) -> None:
 def model_for(feature: str) -> str:
     """The chat model configured for a feature (OPENAI_MODEL_<FEATURE>)."""
     check_feature(feature)
-    return str(_setting(FEATURES[feature][0], DEFAULT_CHAT_MODEL))
+    return str(_setting(FEATURES[feature], DEFAULT_CHAT_MODEL))
 
 
 def embedding_model() -> str:

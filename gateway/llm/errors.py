@@ -15,6 +15,18 @@ class LLMNotConfigured(LLMError):
     reason = "not_configured"
 
 
+class LLMNoPolicy(LLMError):
+    """No model policy is registered (switches and budget unknown): the gateway refuses to generate."""
+
+    reason = "no_policy"
+
+
+class LLMRedactionFailed(LLMError):
+    """An outgoing text could not be redacted, so nothing was sent (fail closed)."""
+
+    reason = "redaction_failed"
+
+
 class LLMFeatureDisabled(LLMError):
     """An admin switched this feature's generative mode off in AISettings."""
 

@@ -20,16 +20,29 @@ import openai
 from gateway.llm.budget import ensure_generation_allowed, record_usage
 from gateway.llm.client import openai_client, unusable_status, with_retries
 from gateway.llm.config import model_for, provider_config
-from gateway.llm.errors import LLMBadResponse, LLMUnavailable
+from gateway.llm.errors import LLMBadResponse, LLMError, LLMUnavailable
+from gateway.llm.recorder import CallRecord
+from gateway.llm.redaction import redact_messages
 from gateway.llm.results import LLMResult
+from gateway.pii import RedactionMap
 
 
 class TextStream(Iterator[str]):
     """Iterate for text deltas. When the iteration ends normally, ``result`` holds the LLMResult
     (full text and token counts). ``text`` is what arrived so far."""
 
-    def __init__(self, *, response: Any, feature: str, model: str, started: float, deadline_s: float) -> None:
+    def __init__(
+        self,
+        *,
+        response: Any,
+        feature: str,
+        model: str,
+        started: float,
+        deadline_s: float,
+        call: CallRecord | None = None,
+    ) -> None:
         self.feature = feature
+        self._call = call
         self.model = model
         self.result: LLMResult | None = None
         self._response = response
@@ -57,8 +70,10 @@ class TextStream(Iterator[str]):
             try:
                 kind, value = self._events.get(timeout=max(remaining, 0))
             except queue.Empty:
+                error = LLMUnavailable(f"the model's stream did not finish within {self._deadline_s:g}s")
+                self._write_record(error)
                 self.close()
-                raise LLMUnavailable(f"the model's stream did not finish within {self._deadline_s:g}s")
+                raise error
             if kind == "delta":
                 self._parts.append(value)
                 return value
@@ -67,12 +82,15 @@ class TextStream(Iterator[str]):
             elif kind == "end":
                 self._finish()
             else:  # "error"
+                self._write_record(value)
                 self.close()
                 raise value
         raise StopIteration
 
     def close(self) -> None:
         """Stop reading and release the connection (safe to call more than once)."""
+        if not self._done:
+            self._write_record(None, outcome="closed")
         self._done = True
         # Closing a broken connection may raise; that must not hide the error being reported.
         with contextlib.suppress(Exception):
@@ -127,6 +145,22 @@ class TextStream(Iterator[str]):
             feature=self.feature,
             finish_reason=self._finish_reason,
         )
+        self._write_record(None)
+
+    def _write_record(self, error: Exception | None, *, outcome: str = "ok") -> None:
+        call, self._call = self._call, None  # once per stream
+        if call is None:
+            return
+        call.model = self.model
+        call.received = self.text
+        if self.result is not None:
+            call.prompt_tokens, call.completion_tokens = (
+                self.result.prompt_tokens,
+                self.result.completion_tokens,
+            )
+        if error is not None:
+            outcome = getattr(error, "reason", "error")
+        call.write(outcome=outcome, error="" if error is None else str(error))
 
 
 def stream(
@@ -137,20 +171,29 @@ def stream(
     max_tokens: int | None = None,
     model: str | None = None,
     deadline_s: float | None = None,
+    redaction: RedactionMap | None = None,
 ) -> TextStream:
     """Start a streamed completion; iterate the result for text deltas.
 
     Opening the stream is retried like ``complete``; once text flows, a failure raises from the
     iteration (LLMUnavailable, LLMBadResponse) and the deltas already yielded stay with the caller.
-    The whole stream must finish within ``deadline_s`` (default OPENAI_STREAM_DEADLINE_S).
+    The whole stream must finish within ``deadline_s`` (default OPENAI_STREAM_DEADLINE_S). Every
+    message content is redacted first, as in ``complete``; the call is recorded when it ends.
     """
     ensure_generation_allowed(feature)
     config = provider_config()
     model = model or model_for(feature)
     deadline_s = deadline_s if deadline_s is not None else config.stream_deadline_s
+    call = CallRecord(kind="stream", feature=feature, model=model)
+    try:
+        safe_messages = redact_messages(messages, mapping=redaction)
+    except LLMError as error:
+        call.write(outcome=error.reason, error=str(error))
+        raise
+    call.sent = safe_messages
     request: dict[str, Any] = {
         "model": model,
-        "messages": list(messages),
+        "messages": safe_messages,
         "stream": True,
         "stream_options": {"include_usage": True},
         # A read that waits longer than the whole deadline can never be useful.
@@ -162,13 +205,20 @@ def stream(
         request["max_tokens"] = max_tokens
     started = time.monotonic()
     try:
-        response = create_completion_stream(config, request)
+        response = _open_stream(config, request)
     except openai.APIStatusError as error:
-        raise unusable_status(error)
-    return TextStream(response=response, feature=feature, model=model, started=started, deadline_s=deadline_s)
+        failure = unusable_status(error)
+        call.write(outcome=failure.reason, error=str(failure))
+        raise failure
+    except LLMError as error:
+        call.write(outcome=error.reason, error=str(error))
+        raise
+    return TextStream(
+        response=response, feature=feature, model=model, started=started, deadline_s=deadline_s, call=call
+    )
 
 
-def create_completion_stream(config: Any, request: dict) -> Any:
+def _open_stream(config: Any, request: dict) -> Any:
     client = openai_client(config)
     try:
         return with_retries(config, lambda: client.chat.completions.create(store=False, **request))

@@ -71,6 +71,14 @@ class RedactionMap:
             entry.sources.append(source)
         return placeholder
 
+    def reserve(self, placeholders: Iterable[str]) -> None:
+        """Never hand out these placeholders for new values (they are already in use in the text)."""
+        for placeholder in placeholders:
+            match = PLACEHOLDER_RE.fullmatch(placeholder)
+            if match is not None:
+                entity_type, number = match.group(1), int(match.group(2))
+                self._counters[entity_type] = max(self._counters.get(entity_type, 0), number)
+
     def value_of(self, placeholder: str) -> str | None:
         entry = self._entries.get(placeholder)
         return entry.value if entry else None

@@ -87,7 +87,7 @@ def article_index(article_id: int, *, embedder: Embedder | None = None) -> Index
         ).values_list("content_hash", "embedding")
     )
     missing = sorted({i for i, digest in enumerate(plan.hashes) if digest not in reusable})
-    fresh = embedder.embed_documents([plan.texts[i] for i in missing]) if missing else []
+    fresh = embedder.embed_published([plan.texts[i] for i in missing]) if missing else []
     vectors = {plan.hashes[i]: vector for i, vector in zip(missing, fresh, strict=True)}
     vectors.update(reusable)
     return _swap(plan, vectors, embedder.name, embedded=len(missing))
@@ -108,7 +108,7 @@ def articles_index_bulk(
         pending.append(plan)
         if sum(len(p.texts) for p in pending) >= batch or plan is plans[-1]:
             texts = [text for p in pending for text in p.texts]
-            vectors = iter(embedder.embed_documents(texts) if texts else [])
+            vectors = iter(embedder.embed_published(texts) if texts else [])
             for p in pending:
                 results.append(_swap(p, {h: next(vectors) for h in p.hashes}, embedder.name, len(p.texts)))
             if progress:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from knowledge.indexing.index import article_index
+
 INDEX_TASK = "knowledge.indexing.tasks.article_index_task"
 
 
 def article_index_task(article_id: int) -> dict:
     """Idempotent: indexing twice leaves the same chunks (the second run embeds nothing new)."""
-    from knowledge.indexing.index import article_index
-
     result = article_index(article_id)
     return {"article_id": result.article_id, "chunks": result.chunks, "embedded": result.embedded}
 

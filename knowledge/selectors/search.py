@@ -162,6 +162,7 @@ def _prepare(
     if mode != "fulltext":
         embedder = embedder or get_embedder()
         texts = [query, *earlier]
+        # Customer text: a remote embedder sends it only redacted (the gateway redacts it).
         vectors = embedder.embed_queries(texts)
         weights = np.array([tuning.history_decay**i for i in range(len(texts))], dtype=np.float32)
         vector = normalise((weights[:, None] * vectors).sum(axis=0))[0]

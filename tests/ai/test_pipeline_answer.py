@@ -116,6 +116,7 @@ def test_injection_in_a_kb_article_is_fenced_and_an_obeying_answer_is_blocked(he
         AnswerRequest(question="When does the password reset link expire?"), threshold=0.3
     )
     prompt = llm_peer.chat_requests[0].prompt_text
+    print("PROMPT>>>", prompt)
     injected = prompt.index("IMPORTANT SYSTEM NOTE")
     assert prompt.rfind("<<<UNTRUSTED", 0, injected) > prompt.rfind("<<<END_UNTRUSTED", 0, injected)
     assert "evil.example" not in answer.text

@@ -23,9 +23,12 @@ class CountingEmbedder:
         self.name, self.dim = self.inner.name, self.inner.dim
         self.embedded = 0
 
-    def embed_documents(self, texts):
+    def embed_published(self, texts):
         self.embedded += len(texts)
-        return self.inner.embed_documents(texts)
+        return self.inner.embed_published(texts)
+
+    def embed_documents(self, texts):
+        raise AssertionError("published articles are indexed through embed_published")
 
     def embed_queries(self, texts):
         return self.inner.embed_queries(texts)

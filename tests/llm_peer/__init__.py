@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.llm.client import close_clients
+from gateway.llm.structured import forget_unsupported
 from tests.llm_peer.peer import LLMPeer
 from tests.llm_peer.scripting import Fault, RecordedRequest, Reply, embedding_vector
 
@@ -31,9 +33,6 @@ __all__ = ["Fault", "LLMPeer", "RecordedRequest", "Reply", "embedding_vector", "
 @pytest.fixture
 def llm_peer(settings):
     """A started LLMPeer with Django settings pointing the provider at it (fast retries, short timeouts)."""
-    from gateway.llm.client import close_clients
-    from gateway.llm.structured import forget_unsupported
-
     forget_unsupported()  # ports are reused: a previous peer's capabilities must not leak in
     with LLMPeer() as peer:
         settings.OPENAI_API_KEY = "test-key-llm-peer"

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
+from gateway.embeddings import get_embedder
+
 EMBEDDING_DIM = 512
 
 
 def _embedder():
-    from gateway.embeddings import get_embedder
-
+    # Customer text: the local model runs in-process; a remote one gets it only redacted (gateway).
     return get_embedder()
 
 

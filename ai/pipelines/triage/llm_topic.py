@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ai.pipelines.triage.prototypes import TopicText
+from ai.prompt_files import load_prompt
 from gateway import llm
 
 PROMPT_NAME = "triage"
@@ -55,8 +56,12 @@ def _topic_lines(topics: list[TopicText]) -> str:
 def llm_triage(
     *, text: str, topics: list[TopicText], teams: str, company_name: str = "our company"
 ) -> LLMTriage:
-    """Raises gateway.llm.LLMError subclasses when the model cannot be used or answers badly."""
-    prompt = llm.load_prompt(PROMPT_NAME)
+    """Raises gateway.llm.LLMError subclasses when the model cannot be used or answers badly.
+
+    ``text`` may be the customer's raw words: the gateway redacts every message before it leaves
+    (LLMRedactionFailed when it cannot), so no caller can send them unredacted.
+    """
+    prompt = load_prompt(PROMPT_NAME)
     system = prompt.render(company_name=company_name, topics=_topic_lines(topics), teams=teams or "-")
     system += (
         "\n\nAnswer with `topic_id` (the number of the topic, 0 if none fits), `confidence`, "

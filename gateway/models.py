@@ -1,0 +1,36 @@
+"""One row per call the gateway made (or refused) to a model provider.
+
+``sent`` holds what left the machine, i.e. the redacted text only: the gateway never sends, and
+so never records, anything unredacted (except published knowledge-base content, see
+``gateway.llm.client.embed_published_content``).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ModelCall(models.Model):
+    class Kind(models.TextChoices):
+        CHAT = "chat", _("Chat completion")
+        STREAM = "stream", _("Streamed chat completion")
+        EMBEDDING = "embedding", _("Embeddings of customer or agent text (redacted)")
+        PUBLISHED_EMBEDDING = "published_embedding", _("Embeddings of published KB content")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    feature = models.CharField(max_length=32, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    sent = models.TextField(blank=True, help_text=_("What was sent to the provider (redacted)."))
+    received = models.TextField(blank=True, help_text=_("The model's reply text (chat only)."))
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=32, help_text=_('"ok" or the LLMError reason.'))
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["feature", "created_at"], name="gateway_call_feature_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.feature or '-'} {self.outcome} at {self.created_at:%Y-%m-%d %H:%M}"
