@@ -1,9 +1,10 @@
+"""Send the satisfaction survey when a ticket is solved (registered in HelpdeskConfig.ready)."""
+
 from core import hooks
+from helpdesk.services.csat import csat_send
 
 
 def _send_survey(ticket):
-    from helpdesk.services.csat import csat_send
-
     csat_send(ticket=ticket)
 
 

@@ -1,6 +1,9 @@
 """django-q2 tasks of the ticketing core. Thin: call a service; safe to run twice."""
 
-from helpdesk.services.sla import sla_escalate_due
+from helpdesk.services.delivery import delivery_retry_due
+from helpdesk.services.delivery import message_deliver as deliver_message
+from helpdesk.services.sla_escalation import sla_escalate_due
+from helpdesk.services.webhooks import webhook_deliver as deliver_webhook
 
 
 def sla_escalate() -> int:
@@ -8,6 +11,14 @@ def sla_escalate() -> int:
 
 
 def webhook_deliver(delivery_id: int) -> None:
-    from helpdesk.services.webhooks import webhook_deliver as deliver
+    deliver_webhook(delivery_id=int(delivery_id))
 
-    deliver(delivery_id=int(delivery_id))
+
+def message_deliver(message_id: int) -> str:
+    """Hand one public reply to its channel's delivery adapter (enqueued by reply_send)."""
+    return deliver_message(message_id=int(message_id))
+
+
+def delivery_retry() -> int:
+    """Scheduled: retry failed replies (with backoff) and queued ones whose task was lost."""
+    return len(delivery_retry_due())

@@ -11,7 +11,7 @@ from ai.pipelines.answer import ANSWERED, BLOCKED, Answer, AnswerRequest, answer
 from ai.services.handoff import ticket_handoff
 from ai.services.interactions import interaction_record, redaction_map_load, redaction_map_save
 from helpdesk.models import Message, Ticket, TicketChannel
-from helpdesk.services.messages import message_post
+from helpdesk.services.delivery import reply_send
 
 logger = logging.getLogger(__name__)
 HISTORY_TURNS = 8
@@ -82,7 +82,7 @@ def answer_apply(*, ticket: Ticket, message: Message, answer: Answer, mapping=No
         kind=AIInteraction.Kind.ANSWER, decision=decision, ticket=ticket, message=message, answer=answer
     )
     if answer.decision == ANSWERED:
-        reply = message_post(
+        reply = reply_send(
             ticket=ticket, author_kind=Message.AuthorKind.AI, body_text=answer.text,
             citations=answer.citations, ai_mode=answer.mode,
         )  # fmt: skip

@@ -17,7 +17,7 @@ from ai.services.interactions import interaction_record, redaction_map_load, red
 from core.errors import ApplicationError
 from gateway.pii import RedactionError, Redactor
 from helpdesk.models import Agent, Macro, Message, Ticket
-from helpdesk.services.messages import message_post
+from helpdesk.services.delivery import reply_send
 
 HISTORY_TURNS = 8
 MACRO_STYLE_CHARS = 600
@@ -83,6 +83,7 @@ def draft_input_for(
         signature=agent.signature if agent else "",
         macro_style=macro_style(agent=agent),
         variant=variant,
+        redaction=redactor.mapping,
     )
 
 
@@ -147,7 +148,7 @@ def draft_send(*, draft: AIDraft, agent: Agent, text: str) -> Message:
         raise ApplicationError("This draft was already sent.")
     if not text.strip():
         raise ApplicationError("A message needs some text.")
-    message = message_post(
+    message = reply_send(
         ticket=draft.ticket, author_kind=Message.AuthorKind.AGENT, author_agent=agent, body_text=text
     )
     draft_mark_sent(draft=draft, message=message)

@@ -12,8 +12,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ai.models import AIInteraction, TicketTriage
+from ai.services.triage import triage_route
 from helpdesk.models import Message, Team, Ticket, TicketChannel
-from helpdesk.services.messages import message_post
+from helpdesk.services.delivery import reply_send
+from helpdesk.services.messages import note_add
 
 REASON_TEXT = {
     "rule": "a handoff rule matched",
@@ -74,19 +76,18 @@ def ticket_handoff(
     notify_customer: bool = True,
 ) -> Message | None:
     """Route, leave an internal note with the summary, and tell the customer what happens next."""
-    from ai.services.routing import ticket_route
-
     team = handoff_team(ticket=ticket, rule_team_id=rule_team_id)
     if team is not None:
-        ticket = ticket_route(ticket=ticket, team=team)
-    message_post(
-        ticket=ticket, author_kind=Message.AuthorKind.AI, is_internal=True,
+        ticket = triage_route(ticket=ticket, team=team)
+    note_add(
+        ticket=ticket, author_kind=Message.AuthorKind.AI,
         body_text=handoff_note(reason=reason, summary=summary or ticket.ai_summary),
     )  # fmt: skip
     notice = None
     if notify_customer:
-        notice = message_post(
-            ticket=ticket, author_kind=Message.AuthorKind.AI,
+        # A notice, not an answer: it does not stop the first-reply clock (see counts_as_first_response).
+        notice = reply_send(
+            ticket=ticket, author_kind=Message.AuthorKind.AI, is_notice=True,
             body_text=customer_notice(language=language, custom=customer_message, channel=ticket.channel),
         )  # fmt: skip
         interaction.reply_message = notice

@@ -42,7 +42,9 @@ from helpdesk.models import (
     TeamMembership,
     Ticket,
 )
-from helpdesk.services.messages import message_post
+from helpdesk.services.conversation import conversation_receive
+from helpdesk.services.delivery import message_deliver, reply_send
+from helpdesk.services.messages import note_add
 from helpdesk.services.tickets import ticket_create, ticket_merge, ticket_transition, ticket_update
 
 
@@ -163,6 +165,12 @@ def _create_macros(teams: dict[str, Team]) -> None:
         )
 
 
+def _deliver(message: Message) -> None:
+    """Demo history is delivered at its planned moment (the delivery task's on-commit enqueue is
+    dropped with the other side effects of the load)."""
+    message_deliver(message_id=message.pk)
+
+
 @contextmanager
 def _clock_at(moment: datetime):
     """Run services as if it were `moment`. Every timestamp (auto_now fields, first response, solved,
@@ -196,16 +204,15 @@ class _Player:
         return ticket
 
     def _open(self, plan: TicketPlan, customer: Customer) -> Ticket:
-        if plan.relation == "follow_up":
+        if plan.relation == "follow_up":  # the customer writes to a closed ticket
             parent = self.tickets[id(plan.parent)]
-            message = message_post(
-                ticket=parent, author_kind="customer", author_customer=customer, body_text=plan.opening
+            received = conversation_receive(
+                channel=parent.channel, sender=customer, body_text=plan.opening, thread_hint=parent
             )
-            ticket = message.ticket
+            ticket = received.ticket
             ticket_update(ticket=ticket, tags=plan.tags, actor_label="system")
             return ticket
         common = {
-            "requester": customer,
             "subject": plan.subject,
             "channel": plan.channel,
             "priority": plan.priority,
@@ -214,34 +221,40 @@ class _Player:
             "language": plan.lang,
         }
         if plan.channel == "api":  # written by the shop system, not the customer
-            ticket = ticket_create(**common)
-            message_post(ticket=ticket, author_kind="system", body_text=plan.opening)
+            ticket = ticket_create(requester=customer, **common)
+            _deliver(reply_send(ticket=ticket, author_kind="system", body_text=plan.opening))
             return ticket
         domain = customer.email.rsplit("@", 1)[1]
         message_id = f"<{uuid.uuid5(uuid.NAMESPACE_URL, plan.subject + plan.created.isoformat())}@{domain}>"
-        return ticket_create(
-            **common, body_text=plan.opening, email_message_id=message_id if plan.channel == "email" else ""
+        received = conversation_receive(
+            sender=customer,
+            body_text=plan.opening,
+            email_message_id=message_id if plan.channel == "email" else "",
+            **common,
         )
+        return received.ticket
 
     def _run(self, step: Step, ticket: Ticket, customer: Customer, plan: TicketPlan) -> Ticket:
         agent = self.agents[step.agent] if step.agent else None
         if step.kind == "customer":
-            message_post(
-                ticket=ticket,
-                author_kind="customer",
-                author_customer=customer,
+            conversation_receive(
+                channel=ticket.channel,
+                sender=customer,
                 body_text=step.text,
                 attachments=step.files,
+                thread_hint=ticket,
             )
-        elif step.kind in ("agent", "note"):
-            message_post(
+        elif step.kind == "note":
+            note_add(ticket=ticket, author_agent=agent, body_text=step.text, attachments=step.files)
+        elif step.kind == "agent":
+            reply = reply_send(
                 ticket=ticket,
                 author_kind="agent",
                 author_agent=agent,
                 body_text=step.text,
-                is_internal=step.kind == "note",
                 attachments=step.files,
             )
+            _deliver(reply)
         elif step.kind == "assign":
             ticket = ticket_update(
                 ticket=ticket, assignee=agent, team=self.teams[plan.scenario.team], actor=agent

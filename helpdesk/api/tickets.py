@@ -15,9 +15,13 @@ from helpdesk.api.permissions import AgentOrScopedServer, api_actor, api_actor_l
 from helpdesk.api.serializers import MessageOut, StrictInput, TicketOut
 from helpdesk.models import Agent, Message, Team, TicketChannel, TicketPriority, TicketStatus
 from helpdesk.selectors.access import agent_for
+from helpdesk.selectors.inbox import api_ticket_list, api_ticket_rows
+from helpdesk.selectors.thread import ticket_thread
+from helpdesk.services.conversation import conversation_receive
 from helpdesk.services.customers import customer_get_or_create
-from helpdesk.services.messages import message_post
-from helpdesk.services.tickets import ticket_create, ticket_merge, ticket_update
+from helpdesk.services.delivery import reply_send
+from helpdesk.services.messages import note_add
+from helpdesk.services.tickets import ticket_merge, ticket_update
 
 TICKET_FILTERS = [
     OpenApiParameter("status", str, enum=TicketStatus.values),
@@ -38,7 +42,7 @@ class TicketCursor(CursorPagination):
 
 
 def _ticket_queryset(request):
-    return api_tickets(request).select_related("requester", "assignee__user", "team").prefetch_related("tags")
+    return api_ticket_rows(api_tickets(request))
 
 
 def _ticket_for(request, ticket_id):
@@ -73,21 +77,17 @@ class TicketListCreate(APIView):
 
     @extend_schema(parameters=TICKET_FILTERS, responses=TicketOut(many=True))
     def get(self, request):
-        qs = _ticket_queryset(request)
         params = request.query_params
-        for field in ("status", "priority"):
-            if params.get(field):
-                qs = qs.filter(**{field: params[field]})
-        for field in ("team", "assignee", "requester"):
-            value = _int_param(request, field)
-            if value is not None:
-                qs = qs.filter(**{f"{field}_id": value})
-        if params.get("tag"):
-            qs = qs.filter(tags__name=params["tag"])
-        if params.get("q"):
-            from django.contrib.postgres.search import SearchQuery
-
-            qs = qs.filter(search_vector=SearchQuery(params["q"], config="simple", search_type="websearch"))
+        qs = api_ticket_list(
+            api_tickets(request),
+            status=params.get("status", ""),
+            priority=params.get("priority", ""),
+            team=_int_param(request, "team"),
+            assignee=_int_param(request, "assignee"),
+            requester=_int_param(request, "requester"),
+            tag=params.get("tag", ""),
+            q=params.get("q", ""),
+        )
         paginator = TicketCursor()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(TicketOut(page, many=True).data)
@@ -106,20 +106,20 @@ class TicketListCreate(APIView):
         requester = customer_get_or_create(
             email=values["requester_email"], name=values.get("requester_name", "")
         )
-        ticket = ticket_create(
-            requester=requester,
+        received = conversation_receive(
+            channel=TicketChannel.API,
+            sender=requester,
             subject=values["subject"],
             body_text=values["body"],
-            channel=TicketChannel.API,
             priority=values.get("priority", TicketPriority.NORMAL),
             team=team,
             tags=values.get("tags", ()),
             language=values.get("language", ""),
-            raw=json.dumps(request.data, default=str)[:100_000],
+            raw_payload=json.dumps(request.data, default=str)[:100_000],
             actor=api_actor(request),
             actor_label=api_actor_label(request),
         )
-        return Response(TicketOut(ticket).data, status=status.HTTP_201_CREATED)
+        return Response(TicketOut(received.ticket).data, status=status.HTTP_201_CREATED)
 
 
 class TicketDetail(APIView):
@@ -190,13 +190,7 @@ class TicketMessages(APIView):
     @extend_schema(responses=MessageOut(many=True))
     def get(self, request, ticket_id: int):
         ticket = _ticket_for(request, ticket_id)
-        messages = (
-            Message.objects.filter(ticket=ticket)
-            .select_related("author_agent__user", "author_customer")
-            .prefetch_related("attachments")
-            .order_by("seq")
-        )
-        return Response(MessageOut(messages, many=True).data)
+        return Response(MessageOut(ticket_thread(ticket=ticket), many=True).data)
 
     @extend_schema(request=MessageCreateInput, responses={201: MessageOut})
     def post(self, request, ticket_id: int):
@@ -210,12 +204,13 @@ class TicketMessages(APIView):
             if values["body_format"] == "html"
             else {"body_text": values["body"]}
         )
-        message = message_post(
-            ticket=ticket,
-            author_kind=Message.AuthorKind.AGENT if agent else Message.AuthorKind.SYSTEM,
-            author_agent=agent,
-            is_internal=values["internal"],
-            raw=values["body"],
-            **body,
-        )
+        if values["internal"]:
+            kind = Message.AuthorKind.AGENT if agent else Message.AuthorKind.SYSTEM
+            message = note_add(ticket=ticket, author_kind=kind, author_agent=agent, **body)
+        elif agent:
+            message = reply_send(
+                ticket=ticket, author_kind=Message.AuthorKind.AGENT, author_agent=agent, **body
+            )
+        else:  # a server token writes as the system: a notice, never the first response
+            message = reply_send(ticket=ticket, author_kind=Message.AuthorKind.SYSTEM, **body)
         return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)

@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from helpdesk.models import Agent
+from helpdesk.services.delivery import reply_send
+from helpdesk.services.messages import note_add
+from helpdesk.services.tickets import ticket_transition
 
 
 @lru_cache(maxsize=1)
@@ -50,20 +53,19 @@ def agent_reply(
     """What the reply box does: post a reply (with the agent's signature) or an internal note, then
     optionally move the ticket to pending or solved. One transaction: a refused status change or a
     rejected attachment loses nothing because nothing is stored."""
-    from helpdesk.services.messages import message_post
-    from helpdesk.services.tickets import ticket_transition
-
     body_text = (body_text or "").strip()
-    if body_text and not internal and agent.signature.strip():
-        body_text = f"{body_text}\n\n{agent.signature.strip()}"
-    message = message_post(
-        ticket=ticket,
-        author_kind="agent",
-        author_agent=agent,
-        body_text=body_text,
-        is_internal=internal,
-        attachments=attachments,
-    )
+    if internal:
+        message = note_add(ticket=ticket, author_agent=agent, body_text=body_text, attachments=attachments)
+    else:
+        if body_text and agent.signature.strip():
+            body_text = f"{body_text}\n\n{agent.signature.strip()}"
+        message = reply_send(
+            ticket=ticket,
+            author_kind="agent",
+            author_agent=agent,
+            body_text=body_text,
+            attachments=attachments,
+        )
     if then_status:
         ticket_transition(ticket=ticket, to_status=then_status, actor=agent)
     return message

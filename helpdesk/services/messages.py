@@ -1,4 +1,10 @@
-"""Posting messages: the one way any text enters a ticket thread."""
+"""Appending messages to a thread: the small helper under the front door and the back door.
+
+`message_post` appends one message (counters, search vector, attachments, the first-response clock)
+and decides nothing else: no reopening, no follow-up tickets, no hooks, no delivery. Those decisions
+live in `conversation.conversation_receive` (customer words), `delivery.reply_send` (public replies)
+and `note_add` below (internal notes).
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,22 @@ from core.errors import ApplicationError
 from core.hooks import run_hooks
 from core.sanitize import html_to_text, sanitize_html, text_to_html
 from helpdesk.events import broadcast_ticket_changed
-from helpdesk.models import Agent, Customer, Message, Ticket, TicketStatus
+from helpdesk.models import Agent, Customer, Message, RawInput, Ticket
+from helpdesk.services.attachments import attachment_add
 from helpdesk.services.audit import event_record
 from helpdesk.services.sla import sla_refresh
 
-REOPENING_STATUSES = {TicketStatus.PENDING, TicketStatus.SOLVED, TicketStatus.ON_HOLD}
+AuthorKind = Message.AuthorKind
+
+
+def counts_as_first_response(*, author_kind: str, is_internal: bool, is_notice: bool = False) -> bool:
+    """The first-response rule. A public reply written for the customer by an agent, or the AI's
+    answer, stops the first-reply clock. A notice (the AI's "a person will reply" handoff message,
+    any system message), an internal note and a customer message do not: the customer still waits
+    for a real answer."""
+    if is_internal or is_notice:
+        return False
+    return author_kind in (AuthorKind.AGENT, AuthorKind.AI)
 
 
 @transaction.atomic
@@ -29,45 +46,29 @@ def message_post(
     author_agent: Agent | None = None,
     author_customer: Customer | None = None,
     is_internal: bool = False,
+    is_notice: bool = False,
     raw: str = "",
+    raw_input: RawInput | None = None,
     citations: list | None = None,
     ai_mode: str = "",
     email_message_id: str = "",
     email_in_reply_to: str = "",
     attachments: Iterable = (),
-    broadcast_kind: str = "message",
+    delivery_channel: str = "",
+    delivery_status: str = "",
 ) -> Message:
-    """Append a message. HTML is sanitised; plain text is escaped. A customer writing to a closed
-    ticket gets a new follow-up ticket; a customer reply reopens a pending or solved ticket."""
-    from helpdesk.services.attachments import attachment_add
-    from helpdesk.services.tickets import ticket_create, ticket_transition
-
-    if author_kind not in Message.AuthorKind.values:
+    """Append one message. HTML is sanitised; plain text is escaped."""
+    if author_kind not in AuthorKind.values:
         raise ApplicationError(f"Unknown author kind: {author_kind}")
-    if is_internal and author_kind == Message.AuthorKind.CUSTOMER:
+    if is_internal and author_kind == AuthorKind.CUSTOMER:
         raise ApplicationError("Customers cannot write internal notes.")
+    attachments = list(attachments)
     safe_html = sanitize_html(body_html) if body_html else text_to_html(body_text)
     text = html_to_text(safe_html) if body_html else body_text.strip()
     if not text and not attachments and not raw:
         raise ApplicationError("A message needs some text.")
 
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.status == TicketStatus.CLOSED and author_kind == Message.AuthorKind.CUSTOMER:
-        follow_up = ticket_create(
-            requester=author_customer or ticket.requester,
-            subject=ticket.subject,
-            channel=ticket.channel,
-            team=ticket.team,
-            priority=ticket.priority,
-            follow_up_of=ticket,
-            language=ticket.language,
-        )
-        return message_post(
-            ticket=follow_up, author_kind=author_kind, body_html=body_html, body_text=body_text,
-            author_customer=author_customer, raw=raw, email_message_id=email_message_id,
-            email_in_reply_to=email_in_reply_to, attachments=attachments,
-        )  # fmt: skip
-
     now = timezone.now()
     seq = ticket.message_count + 1
     message = Message.objects.create(
@@ -75,45 +76,63 @@ def message_post(
         seq=seq,
         author_kind=author_kind,
         author_agent=author_agent,
-        author_customer=author_customer if author_kind == Message.AuthorKind.CUSTOMER else None,
+        author_customer=author_customer if author_kind == AuthorKind.CUSTOMER else None,
         body_html=safe_html,
         body_text=text,
         raw=raw,
+        raw_input=raw_input,
         is_internal=is_internal,
         citations=citations or [],
         ai_mode=ai_mode,
         email_message_id=email_message_id[:300],
         email_in_reply_to=email_in_reply_to[:300],
+        delivery_channel=delivery_channel[:10],
+        delivery_status=delivery_status,
     )
     for uploaded in attachments:
         attachment_add(ticket=ticket, message=message, uploaded=uploaded)
 
     updates = {"message_count": seq, "last_message_at": now, "updated_at": now}
-    public_reply = author_kind in (Message.AuthorKind.AGENT, Message.AuthorKind.AI) and not is_internal
-    first_response = public_reply and ticket.first_response_at is None
+    first_response = ticket.first_response_at is None and counts_as_first_response(
+        author_kind=author_kind, is_internal=is_internal, is_notice=is_notice
+    )
     if first_response:
         updates["first_response_at"] = now
     Ticket.objects.filter(pk=ticket.pk).update(**updates, search_vector=_append_to_search_vector(text))
     ticket.refresh_from_db()
+    message.ticket = ticket
     if first_response:
         sla_refresh(ticket=ticket)
+    return message
 
-    if author_kind == Message.AuthorKind.CUSTOMER and ticket.status in REOPENING_STATUSES:
-        ticket = ticket_transition(ticket=ticket, to_status=TicketStatus.OPEN, actor_label="customer")
-    elif author_kind == Message.AuthorKind.AGENT and public_reply and ticket.status == TicketStatus.NEW:
-        ticket = ticket_transition(ticket=ticket, to_status=TicketStatus.OPEN, actor=author_agent)
-    if is_internal:
-        event_record(ticket=ticket, actor=author_agent, field="internal_note", before="", after=f"#{seq}")
 
-    broadcast_ticket_changed(ticket=ticket, kind=broadcast_kind, extra={"message_id": message.id, "seq": seq})
-    hook = {
-        Message.AuthorKind.CUSTOMER: "customer_message_posted",
-        Message.AuthorKind.AGENT: "agent_message_posted",
-    }.get(author_kind)
-    if hook:
-        run_hooks(hook, ticket=ticket, message=message)
-    if broadcast_kind == "ticket_created":
-        run_hooks("ticket_created", ticket=ticket)
+@transaction.atomic
+def note_add(
+    *,
+    ticket: Ticket,
+    body_text: str = "",
+    body_html: str = "",
+    author_agent: Agent | None = None,
+    author_kind: str = AuthorKind.AGENT,
+    attachments: Iterable = (),
+) -> Message:
+    """An internal note (an agent's, or the AI's handoff summary). Never delivered to the customer,
+    never a first response. Audited; an agent's note runs the "agent_message_posted" hook."""
+    if author_kind not in (AuthorKind.AGENT, AuthorKind.AI, AuthorKind.SYSTEM):
+        raise ApplicationError(
+            f"Internal notes are written by agents, the AI or the system, not {author_kind}."
+        )
+    message = message_post(
+        ticket=ticket, author_kind=author_kind, author_agent=author_agent, is_internal=True,
+        body_text=body_text, body_html=body_html, attachments=attachments,
+    )  # fmt: skip
+    ticket = message.ticket
+    event_record(ticket=ticket, actor=author_agent, field="internal_note", before="", after=f"#{message.seq}")
+    broadcast_ticket_changed(
+        ticket=ticket, kind="message", extra={"message_id": message.id, "seq": message.seq}
+    )
+    if author_kind == AuthorKind.AGENT:
+        run_hooks("agent_message_posted", ticket=ticket, message=message)
     return message
 
 

@@ -18,9 +18,9 @@ from django.utils.translation import override
 
 from core.errors import ApplicationError
 from helpdesk.models import Customer, Deflection, MagicLink, Ticket, TicketChannel, TicketStatus
+from helpdesk.services.conversation import conversation_receive
 from helpdesk.services.customers import customer_get_or_create
-from helpdesk.services.messages import message_post
-from helpdesk.services.tickets import ticket_create, ticket_transition
+from helpdesk.services.tickets import ticket_transition
 
 logger = logging.getLogger(__name__)
 MAGIC_LINK_TTL = dt.timedelta(minutes=15)
@@ -71,7 +71,6 @@ def check_form_stamp(stamp: str, *, now: dt.datetime | None = None) -> None:
         raise SpamRejected("form filled too fast")
 
 
-@transaction.atomic
 def portal_ticket_submit(
     *,
     email: str,
@@ -85,6 +84,7 @@ def portal_ticket_submit(
     attachments=(),
     language: str = "",
 ) -> Ticket:
+    """The portal form. Not atomic: the front door commits the raw input before it processes it."""
     if honeypot.strip():
         raise SpamRejected("honeypot filled")
     check_form_stamp(stamp)
@@ -94,16 +94,17 @@ def portal_ticket_submit(
         raise ApplicationError(_("Please describe your question."))
     customer = customer_get_or_create(email=email, name=name, language=language)
     tags = [f"topic-{topic}"] if topic else []
-    return ticket_create(
-        requester=customer,
+    received = conversation_receive(
+        channel=TicketChannel.WEB,
+        sender=customer,
         subject=subject,
         body_text=body,
-        channel=TicketChannel.WEB,
         tags=tags,
         language=language,
-        raw=f"Subject: {subject}\nFrom: {name} <{email}>\n\n{body}",
+        raw_payload=f"Subject: {subject}\nFrom: {name} <{email}>\n\n{body}",
         attachments=attachments,
     )
+    return received.ticket
 
 
 def _hash(token: str) -> str:
@@ -147,12 +148,15 @@ def magic_link_consume(*, token: str) -> Customer:
 
 
 def portal_reply(*, customer: Customer, ticket: Ticket, body: str, attachments=()):
-    if ticket.requester_id != customer.pk:
-        raise ApplicationError(_("This is not your ticket."))
-    return message_post(
-        ticket=ticket, author_kind="customer", author_customer=customer, body_text=body, raw=body,
+    """A reply from the portal: through the front door (which refuses a ticket that is not theirs,
+    reopens a pending or solved ticket and turns a reply to a closed one into a follow-up)."""
+    if not body.strip() and not attachments:
+        raise ApplicationError(_("A message needs some text."))
+    received = conversation_receive(
+        channel=TicketChannel.WEB, sender=customer, body_text=body, raw_payload=body, thread_hint=ticket,
         attachments=attachments,
     )  # fmt: skip
+    return received.message
 
 
 def portal_close(*, customer: Customer, ticket: Ticket) -> Ticket:

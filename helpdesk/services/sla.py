@@ -1,23 +1,17 @@
 """SLA clocks on tickets: start on creation, pause while pending on the customer, recompute on
-priority changes, flag breaches, and escalate (notify the team lead, raise priority) before breach."""
+priority changes, flag breaches. Escalation sits above the ticket services, in sla_escalation.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.business_time import BusinessCalendar, add_business_seconds, business_seconds_between
-from helpdesk.models import SLAPolicy, Ticket, TicketPriority, TicketSLA, TicketStatus
-from helpdesk.models.tickets import PRIORITY_RANK
-from helpdesk.services.audit import event_record
+from helpdesk.models import SLAPolicy, Ticket, TicketSLA, TicketStatus
 
-logger = logging.getLogger(__name__)
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD)
 
 
@@ -112,42 +106,3 @@ def tickets_breaching_soon(now: dt.datetime | None = None):
         left = sla_remaining(state, now)["seconds"]
         if left is not None and left <= state.policy.breach_soon_minutes * 60:
             yield state
-
-
-def sla_escalate_due(*, now: dt.datetime | None = None) -> list[int]:
-    """Escalate every ticket about to breach (once per ticket): raise priority, notify the team lead.
-    Also refreshes breach flags. Run by the scheduled task; idempotent."""
-    now = now or timezone.now()
-    escalated = []
-    for state in list(tickets_breaching_soon(now)):
-        if state.escalated_at is not None:
-            continue
-        with transaction.atomic():
-            locked = TicketSLA.objects.select_for_update().get(pk=state.pk)
-            if locked.escalated_at is not None:
-                continue
-            _escalate(locked, now)
-            escalated.append(locked.ticket_id)
-    return escalated
-
-
-def _escalate(state: TicketSLA, now: dt.datetime) -> None:
-    from helpdesk.services.tickets import ticket_update
-
-    ticket = state.ticket
-    state.escalated_at = now
-    state.save(update_fields=["escalated_at"])
-    event_record(ticket=ticket, actor=None, field="sla_escalated", before="", after=now.isoformat(),
-                 actor_label="SLA")  # fmt: skip
-    if state.policy.escalate_raise_priority and ticket.priority != TicketPriority.URGENT:
-        ranks = sorted(PRIORITY_RANK, key=PRIORITY_RANK.get)
-        higher = ranks[min(PRIORITY_RANK[ticket.priority] + 1, len(ranks) - 1)]
-        ticket_update(ticket=ticket, priority=higher, actor_label="SLA")
-    lead = ticket.team.lead if ticket.team_id else None
-    if lead and lead.user.email:
-        subject = _("SLA about to breach: #%(n)s %(s)s") % {"n": ticket.number, "s": ticket.subject}
-        body = _("Ticket #%(n)s in %(team)s is close to its SLA target. Please take a look.") % {
-            "n": ticket.number,
-            "team": ticket.team.name,
-        }
-        transaction.on_commit(lambda: send_mail(subject, body, None, [lead.user.email], fail_silently=True))

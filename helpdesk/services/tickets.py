@@ -12,8 +12,21 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError, TransitionNotAllowed
 from core.hooks import run_hooks
 from helpdesk.events import broadcast_ticket_changed
-from helpdesk.models import Agent, Customer, Tag, Team, Ticket, TicketChannel, TicketPriority, TicketStatus
+from helpdesk.models import (
+    Agent,
+    Attachment,
+    Customer,
+    Message,
+    Tag,
+    Team,
+    Ticket,
+    TicketChannel,
+    TicketPriority,
+    TicketStatus,
+)
+from helpdesk.selectors.access import ticket_access
 from helpdesk.services.audit import event_record
+from helpdesk.services.messages import message_post
 from helpdesk.services.sla import sla_refresh
 
 S = TicketStatus
@@ -53,9 +66,9 @@ def ticket_create(
     email_message_id: str = "",
     attachments: Iterable = (),
 ) -> Ticket:
-    """Open a ticket with its first customer message (raw input stored before anything is parsed)."""
-    from helpdesk.services.messages import message_post
-
+    """The ticket row: number, audit, tags, SLA clock. No hooks and no decisions: customers' tickets
+    are opened by `conversation.conversation_receive`, which calls this. The optional opening message
+    (body_*, raw, attachments) is appended with `message_post`, for fixtures and data loads only."""
     subject = (subject or "").strip()[:300] or _("(no subject)")
     if priority not in TicketPriority.values:
         raise ApplicationError(_("Unknown priority: %(p)s") % {"p": priority})
@@ -82,20 +95,13 @@ def ticket_create(
     )
     if tags:
         ticket_set_tags(ticket=ticket, tags=tags, actor=actor, actor_label=actor_label)
-    if body_html or body_text or raw:
+    if body_html or body_text or raw or attachments:
         message_post(
-            ticket=ticket,
-            author_kind="customer",
-            author_customer=requester,
-            body_html=body_html,
-            body_text=body_text,
-            raw=raw,
-            email_message_id=email_message_id,
+            ticket=ticket, author_kind=Message.AuthorKind.CUSTOMER, author_customer=requester,
+            body_html=body_html, body_text=body_text, raw=raw, email_message_id=email_message_id,
             attachments=attachments,
-            broadcast_kind="ticket_created",
-        )
-    else:
-        broadcast_ticket_changed(ticket=ticket, kind="ticket_created")
+        )  # fmt: skip
+    broadcast_ticket_changed(ticket=ticket, kind="ticket_created")
     sla_refresh(ticket=ticket)
     ticket.refresh_from_db()
     return ticket
@@ -239,8 +245,6 @@ def ticket_reindex_search(*, ticket: Ticket) -> None:
 @transaction.atomic
 def ticket_merge(*, source: Ticket, target: Ticket, actor=None) -> Ticket:
     """Move every message of `source` into `target`; `source` is closed and points to the survivor."""
-    from helpdesk.models import Attachment, Message
-
     if source.pk == target.pk:
         raise ApplicationError(_("A ticket cannot be merged into itself."))
     locked = {
@@ -276,8 +280,6 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor=None) -> Ticket:
 @transaction.atomic
 def tickets_bulk_update(*, user, ticket_ids: Iterable[int], **changes) -> list[Ticket]:
     """Bulk actions go through the same access check and the same service as single edits."""
-    from helpdesk.selectors.access import ticket_access
-
     updated = []
     for ticket_id in sorted(set(ticket_ids)):
         ticket = ticket_access(user=user, ticket_id=ticket_id)

@@ -7,6 +7,7 @@ import pytest
 from ai.models import AIInteraction
 from ai.pipelines.summary import ThreadMessage, extractive_summary
 from ai.services.summaries import ticket_summary_refresh
+from helpdesk.services.delivery import reply_send
 from helpdesk.services.messages import message_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("patient_pii")]
@@ -71,9 +72,7 @@ def test_the_hook_refreshes_the_summary_when_the_thread_grows(
     post_thread(ticket, agent, THREAD[1:])
     with django_capture_on_commit_callbacks(execute=True):
         # The agent's reply runs the "agent_message_posted" hook, which refreshes the summary.
-        message_post(
-            ticket=ticket, author_kind="agent", author_agent=agent, body_text="Any news on the photo?"
-        )
+        reply_send(ticket=ticket, author_kind="agent", author_agent=agent, body_text="Any news on the photo?")
     ticket.refresh_from_db()
     assert ticket.ai_summary.startswith("Problem:")
     assert AIInteraction.objects.filter(kind="summary", ticket=ticket).exists()

@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from helpdesk.models import Message, Ticket, TicketEvent
+from helpdesk.models import Message, RawInput, Ticket, TicketEvent
 from helpdesk.services.api_tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,46 @@ def test_create_ticket_and_reply(api, team, agent):
     assert reply.json()["author_kind"] == "agent" and reply.json()["is_internal"] is False
     messages = api.get(f"/api/v1/tickets/{data['id']}/messages/").json()
     assert [m["seq"] for m in messages] == [1, 2]
+    raw = RawInput.objects.get()  # the request, as it arrived, through the front door
+    assert (raw.channel, raw.status, raw.ticket_id) == ("api", "processed", data["id"])
+    assert '"requester_email": "Rider@Example.com"' in raw.payload
+    first, reply_row = Message.objects.filter(ticket_id=data["id"]).order_by("seq")
+    assert first.raw_input == raw and first.author_kind == "customer"
+    assert (reply_row.delivery_status, reply_row.delivery_channel) == (
+        "queued",
+        "web",
+    )  # no api adapter: shown in the portal
+    event = TicketEvent.objects.get(ticket_id=data["id"], field="created")
+    assert event.actor == agent.user
+
+
+def test_replies_are_delivered_and_notes_are_not(api, ticket, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = api.post(f"/api/v1/tickets/{ticket.pk}/messages/", {"body": "Shipped today."}, format="json")
+        note = api.post(
+            f"/api/v1/tickets/{ticket.pk}/messages/", {"body": "Called the warehouse.", "internal": True},
+            format="json",
+        )  # fmt: skip
+    assert reply.status_code == 201 and note.status_code == 201
+    reply_row, note_row = (
+        Message.objects.get(pk=reply.json()["id"]),
+        Message.objects.get(pk=note.json()["id"]),
+    )
+    assert (reply_row.delivery_status, reply_row.delivery_attempts) == ("sent", 1)
+    assert (note_row.is_internal, note_row.delivery_status) == (True, "")
+
+
+def test_a_server_token_writes_system_notices_that_are_not_a_first_response(ticket):
+    _, raw = api_token_create(name="shop", kind="server", scopes=["messages:write", "tickets:read"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.post(
+        f"/api/v1/tickets/{ticket.pk}/messages/", {"body": "Order shipped."}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["author_kind"] == "system"
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,10 @@ import time_machine
 from django.core import mail
 
 from helpdesk.models import Holiday, SLAPolicy, TicketEvent, TicketSLA
-from helpdesk.services.messages import message_post
-from helpdesk.services.sla import sla_escalate_due, sla_remaining
+from helpdesk.services.conversation import conversation_receive
+from helpdesk.services.delivery import reply_send
+from helpdesk.services.sla import sla_remaining
+from helpdesk.services.sla_escalation import sla_escalate_due
 from helpdesk.services.tickets import ticket_create, ticket_transition, ticket_update
 from tests.conftest import make_agent
 
@@ -50,13 +52,13 @@ def test_holiday_moves_due(policy, customer, team):
 def test_pending_pauses_the_clock(policy, customer, team, agent):
     with time_machine.travel(local(2026, 3, 2, 9, 0), tick=False):
         ticket = ticket_create(requester=customer, subject="x", body_text="y", team=team)
-        message_post(ticket=ticket, author_kind="agent", author_agent=agent, body_text="Which model?")
+        reply_send(ticket=ticket, author_kind="agent", author_agent=agent, body_text="Which model?")
     resolution_before = TicketSLA.objects.get(ticket=ticket).resolution_due_at
     with time_machine.travel(local(2026, 3, 2, 10, 0), tick=False):
         ticket_transition(ticket=ticket, to_status="pending", actor=agent)
         assert TicketSLA.objects.get(ticket=ticket).paused_at is not None
     with time_machine.travel(local(2026, 3, 2, 13, 0), tick=False):  # customer answers 3 business hours later
-        message_post(ticket=ticket, author_kind="customer", author_customer=customer, body_text="Model X")
+        conversation_receive(channel="web", sender=customer, body_text="Model X", thread_hint=ticket)
     state = TicketSLA.objects.get(ticket=ticket)
     assert state.paused_at is None
     assert state.paused_business_seconds == 3 * 3600
@@ -77,11 +79,24 @@ def test_first_response_met_or_breached(policy, customer, team, agent):
         on_time = ticket_create(requester=customer, subject="a", body_text="y", team=team)
         late = ticket_create(requester=customer, subject="b", body_text="y", team=team)
     with time_machine.travel(local(2026, 3, 2, 10, 0), tick=False):
-        message_post(ticket=on_time, author_kind="agent", author_agent=agent, body_text="hi")
+        reply_send(ticket=on_time, author_kind="agent", author_agent=agent, body_text="hi")
     with time_machine.travel(local(2026, 3, 2, 12, 0), tick=False):
-        message_post(ticket=late, author_kind="agent", author_agent=agent, body_text="hi")
+        reply_send(ticket=late, author_kind="agent", author_agent=agent, body_text="hi")
     assert TicketSLA.objects.get(ticket=on_time).first_response_breached is False
     assert TicketSLA.objects.get(ticket=late).first_response_breached is True
+
+
+def test_a_handoff_notice_does_not_stop_the_first_response_clock(policy, customer, team, agent):
+    with time_machine.travel(local(2026, 3, 2, 9, 0), tick=False):
+        ticket = ticket_create(requester=customer, subject="a", body_text="refund please", team=team)
+    with time_machine.travel(local(2026, 3, 2, 9, 1), tick=False):
+        reply_send(ticket=ticket, author_kind="ai", body_text="A person will reply soon.", is_notice=True)
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
+    assert sla_remaining(TicketSLA.objects.get(ticket=ticket))["target"] == "first_response"
+    with time_machine.travel(local(2026, 3, 2, 12, 0), tick=False):
+        reply_send(ticket=ticket, author_kind="agent", author_agent=agent, body_text="Refunded.")
+    assert TicketSLA.objects.get(ticket=ticket).first_response_breached is True
 
 
 def test_escalation_raises_priority_and_notifies_lead_once(

@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from helpdesk.models import Webhook, WebhookDelivery
+from helpdesk.services.conversation import conversation_receive
 from helpdesk.services.tickets import ticket_transition
 from helpdesk.services.webhooks import MAX_ATTEMPTS, sign, verify, webhook_deliver, webhooks_emit
 
@@ -64,10 +65,10 @@ def test_signature_roundtrip():
 
 def test_events_are_delivered_signed(receiver, customer, team, agent, django_capture_on_commit_callbacks):
     make_webhook(receiver.url)
-    from helpdesk.services.tickets import ticket_create
-
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = ticket_create(requester=customer, subject="Hook me", body_text="hello", team=team)
+        ticket = conversation_receive(
+            channel="web", sender=customer, subject="Hook me", body_text="hello", team=team
+        ).ticket
     with django_capture_on_commit_callbacks(execute=True):
         ticket_transition(ticket=ticket, to_status="solved", actor=agent)
     events = [json.loads(body)["event"] for _, body in receiver.requests]
@@ -80,10 +81,8 @@ def test_events_are_delivered_signed(receiver, customer, team, agent, django_cap
 
 def test_unsubscribed_events_not_sent(receiver, customer, team, django_capture_on_commit_callbacks):
     make_webhook(receiver.url, events=["ticket.solved"])
-    from helpdesk.services.tickets import ticket_create
-
     with django_capture_on_commit_callbacks(execute=True):
-        ticket_create(requester=customer, subject="x", body_text="y", team=team)
+        conversation_receive(channel="web", sender=customer, subject="x", body_text="y", team=team)
     assert receiver.requests == []
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the hook_calls fixture is imported from tests.helpdesk.recorders)
 import datetime as dt
 import re
 
@@ -7,13 +8,14 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from helpdesk.models import CsatSurvey, Deflection, MagicLink, Ticket
+from helpdesk.models import CsatSurvey, Deflection, MagicLink, RawInput, Ticket
 from helpdesk.selectors.portal import SESSION_KEY
 from helpdesk.services.attachments import attachment_add
-from helpdesk.services.messages import message_post
+from helpdesk.services.messages import note_add
 from helpdesk.services.portal import form_stamp
 from helpdesk.services.tickets import ticket_create, ticket_transition
 from tests.conftest import make_customer
+from tests.helpdesk.recorders import hook_calls  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,20 @@ def test_submit_creates_web_ticket(client):
     assert response.status_code == 302
     ticket = Ticket.objects.get()
     assert ticket.channel == "web" and ticket.requester.email == "new@example.com"
-    assert "It dies" in ticket.messages.get().raw
+    message = ticket.messages.get()
+    assert "It dies" in message.raw
+    raw = RawInput.objects.get()
+    assert (raw.status, raw.ticket, raw.channel) == ("processed", ticket, "web") and message.raw_input == raw
+    assert raw.payload.startswith("Subject: Battery dies\nFrom: Nia <new@example.com>")
+
+
+def test_submit_runs_the_front_door_hooks_once(client, hook_calls, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client)
+    ticket = Ticket.objects.get()
+    names = [name for name, kwargs in hook_calls if name in ("ticket_created", "customer_message_posted")]
+    assert names == ["customer_message_posted", "ticket_created"]
+    assert all(kwargs["ticket"] == ticket for _, kwargs in hook_calls)
 
 
 def test_honeypot_and_fast_fill_are_silently_dropped(client):
@@ -69,9 +84,7 @@ def test_rate_limit_per_address_and_ip(client):
 
 def test_portal_isolation(client, customer, team, agent):
     mine = ticket_create(requester=customer, subject="Mine", body_text="a", team=team)
-    message_post(
-        ticket=mine, author_kind="agent", author_agent=agent, body_text="SECRET NOTE", is_internal=True
-    )
+    note_add(ticket=mine, author_agent=agent, body_text="SECRET NOTE")
     internal_file = attachment_add(
         ticket=mine, message=mine.messages.get(seq=2), uploaded=("internal.txt", b"x", "text/plain")
     )
@@ -98,6 +111,27 @@ def test_reply_and_close(client, customer, team):
     assert client.post(f"/portal/tickets/{ticket.number}/close/").status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == "solved" and ticket.messages.count() == 2
+
+
+def test_reply_reopens_a_solved_ticket_and_follows_up_a_closed_one(client, customer, team):
+    ticket = ticket_create(requester=customer, subject="Mine", body_text="a", team=team)
+    ticket_transition(ticket=ticket, to_status="solved")
+    sign_in(client, customer)
+    assert client.post(f"/portal/tickets/{ticket.number}/", {"body": "Broken again"}).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "open" and ticket.message_count == 2
+
+    ticket_transition(ticket=ticket, to_status="closed")
+    assert client.post(f"/portal/tickets/{ticket.number}/", {"body": "And again"}).status_code == 302
+    follow_up = Ticket.objects.get(follow_up_of=ticket)
+    assert follow_up.messages.get().body_text == "And again" and follow_up.requester == customer
+    assert list(RawInput.objects.values_list("status", flat=True)) == ["processed", "processed"]
+
+
+def test_an_empty_reply_is_refused_and_nothing_is_stored(client, customer, ticket):
+    sign_in(client, customer)
+    response = client.post(f"/portal/tickets/{ticket.number}/", {"body": "  "})
+    assert response.status_code == 400 and not RawInput.objects.exists()
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -185,7 +219,7 @@ def test_form_renders_with_honeypot_and_stamp(client):
 
 
 def test_topic_choice_offered_and_kept(client):
-    from ai.models import Topic
+    from helpdesk.models import Topic
 
     Topic.objects.create(name="Returns", description="Sending things back")
     Topic.objects.create(name="Old", is_active=False)

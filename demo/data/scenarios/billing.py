@@ -1,6 +1,6 @@
 """Billing conversations: invoices, double charges, refunds, financing and leasing."""
 
-from demo.data.scenarios import Scenario, Story
+from demo.data.scenarios.base import Scenario, Story
 
 INVOICE = Scenario(
     key="invoice",

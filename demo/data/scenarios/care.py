@@ -1,6 +1,6 @@
 """Customer Care conversations: returns, the Northwind Ride app, advice before buying."""
 
-from demo.data.scenarios import Scenario, Story
+from demo.data.scenarios.base import Scenario, Story
 
 RETURN_REQUEST = Scenario(
     key="return_request",

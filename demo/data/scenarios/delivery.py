@@ -1,6 +1,6 @@
 """Customer Care conversations about orders on their way: status, delays, damage, addresses."""
 
-from demo.data.scenarios import Scenario, Story
+from demo.data.scenarios.base import Scenario, Story
 
 WHERE_IS_ORDER = Scenario(
     key="where_is_order",

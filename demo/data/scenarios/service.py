@@ -1,6 +1,6 @@
 """Workshop & Warranty conversations about upkeep: inspections and spare parts."""
 
-from demo.data.scenarios import Scenario, Story
+from demo.data.scenarios.base import Scenario, Story
 
 SERVICE = Scenario(
     key="service",

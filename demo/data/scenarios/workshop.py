@@ -1,6 +1,6 @@
 """Workshop & Warranty conversations about faults: battery, motor and error codes, warranty claims."""
 
-from demo.data.scenarios import Scenario, Story
+from demo.data.scenarios.base import Scenario, Story
 
 BATTERY = Scenario(
     key="battery",

@@ -15,16 +15,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from core.errors import ApplicationError
+from core.views import agent_required, htmx_or_redirect, is_htmx
 from helpdesk.models import Ticket, TicketPriority
 from helpdesk.selectors.access import ticket_access, ticket_access_by_number
 from helpdesk.selectors.thread import sidebar_choices, ticket_history, ticket_status_choices, ticket_thread
 from helpdesk.services.agents import agent_reply
+from helpdesk.services.delivery import delivery_retry
 from helpdesk.services.macros import macro_fill, macro_for_ticket, macros_available
 from helpdesk.services.tickets import ticket_merge, ticket_update
-from helpdesk.views.desk.common import agent_required, is_htmx
 from helpdesk.views.desk.forms import THEN_STATUS_CHOICES, MergeForm, PropertiesForm, ReplyForm
 
 REGIONS = {
@@ -163,7 +163,21 @@ def ticket_merge_into(request, ticket_id: int):
         return _after_error(request, ticket, exc.message)
     messages.success(request, _("Merged into #%(n)s.") % {"n": survivor.number})
     url = reverse("desk:ticket", args=[survivor.pk])
-    return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+    return htmx_or_redirect(request, url)
+
+
+@require_POST
+@agent_required
+def ticket_message_retry(request, ticket_id: int, message_id: int):
+    """The "Retry" button on a reply whose delivery failed."""
+    ticket = ticket_access(user=request.user, ticket_id=ticket_id)
+    try:
+        result = delivery_retry(ticket=ticket, message_id=message_id, actor=request.user)
+    except ApplicationError as exc:
+        return _after_error(request, ticket, exc.message)
+    if result != "sent":
+        return _after_error(request, ticket, _("Delivery failed again; the error is shown on the reply."))
+    return _after_write(request, ticket, _("Reply delivered."))
 
 
 def _after_write(request, ticket: Ticket, text: str, anchor: str = "", reset_reply: bool = False):
@@ -174,7 +188,7 @@ def _after_write(request, ticket: Ticket, text: str, anchor: str = "", reset_rep
         # The agent moved the ticket to a team they are not in: it is no longer theirs to see.
         messages.info(request, _("The ticket moved out of your teams."))
         inbox = reverse("desk:inbox")
-        return HttpResponseClientRedirect(inbox) if is_htmx(request) else redirect(inbox)
+        return htmx_or_redirect(request, inbox)
     if is_htmx(request):
         context = _context(request, ticket, flash=text, reset_reply=reset_reply)
         return render(request, "desk/partials/ticket_refresh.html", context)

@@ -19,6 +19,11 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/properties/", tickets.ticket_properties, name="ticket_properties"),
     path("tickets/<int:ticket_id>/assign-me/", tickets.ticket_assign_me, name="ticket_assign_me"),
     path("tickets/<int:ticket_id>/merge/", tickets.ticket_merge_into, name="ticket_merge"),
+    path(
+        "tickets/<int:ticket_id>/messages/<int:message_id>/retry/",
+        tickets.ticket_message_retry,
+        name="message_retry",
+    ),
     path("attachments/<int:attachment_id>/", attachments.attachment_download, name="attachment"),
     path("settings/", agent_settings.agent_settings, name="settings"),
     path("reports/", reports.reports, name="reports"),

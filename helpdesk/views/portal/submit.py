@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
+from helpdesk.extensions import portal_suggestion_url, portal_suggestions
 from helpdesk.selectors.portal import portal_customer, portal_topics
 from helpdesk.services.portal import (
     RateLimited,
@@ -67,25 +68,20 @@ def thanks(request):
 
 
 def suggestions(request):
-    """htmx: help-center articles matching what the customer typed so far."""
+    """htmx: help-center articles matching what the customer typed so far (from whichever app
+    registered a portal suggester; none registered, no suggestions)."""
     query = " ".join(request.GET.get(k, "") for k in ("subject", "body")).strip()[:500]
-    hits = []
-    if len(query) >= 8:
-        from knowledge.selectors.search import search_articles
-
-        hits = search_articles(query, k=3, audience="public", language=None)
+    hits = portal_suggestions(query, limit=3) if len(query) >= 8 else []
     return render(request, "portal/partials/suggestions.html", {"hits": hits, "query": query})
 
 
 def suggestion_open(request, article_id: int):
     """Remember which suggestion was read, then show the article."""
-    from django.shortcuts import get_object_or_404
-
-    from knowledge.selectors.articles import public_articles
-
-    article = get_object_or_404(public_articles(), pk=article_id)
-    request.session["portal_suggestion"] = {"article_id": article.pk, "query": request.GET.get("q", "")[:300]}
-    return redirect(article.get_absolute_url())
+    url = portal_suggestion_url(article_id)
+    if url is None:
+        raise Http404(_("No such article."))
+    request.session["portal_suggestion"] = {"article_id": article_id, "query": request.GET.get("q", "")[:300]}
+    return redirect(url)
 
 
 @require_POST
