@@ -1,30 +1,11 @@
-"""Admin for triage: topics, routing rules, the settings singleton, model versions, labels, results."""
+"""Admin for triage: the settings singleton, model versions, labels, results. Topics and routing
+rules are helpdesk's (helpdesk/admin.py)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ai.models import RoutingRule, TicketTriage, Topic, TriageLabel, TriageModel, TriageSettings
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "team", "default_priority", "is_active", "label_count"]
-    list_filter = ["is_active", "team"]
-    search_fields = ["name", "description", "examples"]
-
-    @admin.display(description=_("labels"))
-    def label_count(self, obj: Topic) -> int:
-        return obj.labels.count()
-
-
-@admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ["position", "name", "is_active", "topic", "customer_tier", "language", "set_team",
-                    "set_priority", "stop"]  # fmt: skip
-    list_display_links = ["name"]
-    list_editable = ["position", "is_active", "stop"]
-    list_filter = ["is_active", "set_team"]
-    ordering = ["position", "id"]
+from ai.models import TicketTriage, TriageLabel, TriageModel, TriageSettings
+from ai.services.triage import triage_model_activate
 
 
 @admin.register(TriageSettings)
@@ -65,8 +46,9 @@ class TriageModelAdmin(admin.ModelAdmin):
     def activate(self, request, queryset):
         chosen = queryset.order_by("-version").first()
         if chosen is not None:
-            TriageModel.objects.filter(is_active=True).update(is_active=False)
-            TriageModel.objects.filter(pk=chosen.pk).update(is_active=True)
+            triage_model_activate(model=chosen)
+            self.log_change(request, chosen, [{"changed": {"fields": ["is_active"]}}])
+            self.message_user(request, _("Version %(version)s is now active.") % {"version": chosen.version})
 
 
 @admin.register(TriageLabel)
@@ -85,3 +67,10 @@ class TicketTriageAdmin(admin.ModelAdmin):
     list_filter = ["needs_triage", "regime", "topic", "urgency", "sentiment"]
     raw_id_fields = ["ticket"]
     readonly_fields = ["created_at", "updated_at"]
+
+    # Written by triage and by agents' corrections (audited on the ticket); admins read.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

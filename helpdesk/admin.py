@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin_base import ReadOnlyAdminMixin
 from helpdesk.models import (
     Agent,
     Attachment,
@@ -17,27 +18,16 @@ from helpdesk.models import (
     DeskSettings,
     Macro,
     Message,
+    RoutingRule,
     Tag,
     Team,
     TeamMembership,
     Ticket,
     TicketEvent,
     TicketStatus,
+    Topic,
 )
 from helpdesk.services.tickets import ticket_create, ticket_update, transition_allowed
-
-
-class ReadOnlyAdminMixin:
-    """For audit rows and message history: visible, never edited by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TeamMembershipInline(admin.TabularInline):
@@ -277,6 +267,27 @@ class DeskSettingsAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         settings_row = DeskSettings.load()
         return HttpResponseRedirect(reverse("admin:helpdesk_desksettings_change", args=[settings_row.pk]))
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """The taxonomy: customers pick a topic on the portal, triage suggests one, rules route on it."""
+
+    list_display = ["name", "team", "default_priority", "is_active"]
+    list_filter = ["is_active", "team"]
+    search_fields = ["name", "description", "examples"]
+    list_select_related = ["team"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "is_active", "topic", "customer_tier", "language", "set_team",
+                    "set_priority", "stop"]  # fmt: skip
+    list_display_links = ["name"]
+    list_editable = ["position", "is_active", "stop"]
+    list_filter = ["is_active", "set_team"]
+    list_select_related = ["topic", "set_team"]
+    ordering = ["position", "id"]
 
 
 from helpdesk import admin_integrations  # noqa: E402,F401  (SLA, CSAT, API, webhook admins)

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.admin import ReadOnlyAdminMixin
+from helpdesk.admin_base import ReadOnlyAdminMixin
 from helpdesk.models import (
     ApiToken,
     CsatSurvey,

@@ -3,10 +3,7 @@
 from ai.models.interactions import AIDraft, AIFlag, AIInteraction, HandoffRule, TicketRedaction
 from ai.models.settings import AISettings, TokenUsage
 from ai.models.triage import (
-    RoutingRule,
-    TeamAssignmentCursor,
     TicketTriage,
-    Topic,
     TriageLabel,
     TriageModel,
     TriageSettings,
@@ -19,11 +16,8 @@ __all__ = [
     "HandoffRule",
     "TicketRedaction",
     "AISettings",
-    "RoutingRule",
-    "TeamAssignmentCursor",
     "TicketTriage",
     "TokenUsage",
-    "Topic",
     "TriageLabel",
     "TriageModel",
     "TriageSettings",

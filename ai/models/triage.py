@@ -1,5 +1,6 @@
-"""Triage: the topic taxonomy, trained classifier versions, agents' labels, per-ticket results,
-routing rules and the triage settings (a singleton edited in the admin)."""
+"""Triage: trained classifier versions, agents' labels, per-ticket results and the triage settings
+(a singleton edited in the admin). The topic taxonomy and routing rules are helpdesk's
+(helpdesk.models.routing): the AI suggests a topic, helpdesk routing places the ticket."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import TicketPriority
+from helpdesk.models import AssignmentStrategy, TicketPriority
 
 SINGLETON_PK = 1
 DEFAULT_URGENT_KEYWORDS = "\n".join(
@@ -54,42 +55,6 @@ DEFAULT_HIGH_KEYWORDS = "\n".join(
 )
 
 
-class Topic(models.Model):
-    """One entry of the taxonomy; its description and examples are what zero-shot triage compares to."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    examples = models.TextField(
-        _("example messages"), blank=True, help_text=_("One customer message per line.")
-    )
-    team = models.ForeignKey(
-        "helpdesk.Team",
-        verbose_name=_("target team"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="topics",
-    )
-    default_priority = models.CharField(
-        _("default priority"), max_length=10, choices=TicketPriority.choices, blank=True
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def example_list(self) -> list[str]:
-        return [line.strip() for line in self.examples.splitlines() if line.strip()]
-
-
 class TriageModel(models.Model):
     """One trained version of the history classifier; exactly one is active at a time."""
 
@@ -130,7 +95,12 @@ class TriageLabel(models.Model):
     )
     text = models.TextField(_("text"), help_text=_("The customer's words the label applies to."))
     topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="labels", verbose_name=_("topic")
+        "helpdesk.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="labels",
+        verbose_name=_("topic"),
     )
     team = models.ForeignKey(
         "helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -168,7 +138,9 @@ class TicketTriage(models.Model):
         POSITIVE = "positive", _("Positive")
 
     ticket = models.OneToOneField("helpdesk.Ticket", on_delete=models.CASCADE, related_name="triage")
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    topic = models.ForeignKey(
+        "helpdesk.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     confidence = models.FloatField(_("confidence"), default=0.0)
     regime = models.CharField(_("regime"), max_length=10, choices=Regime.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -195,63 +167,10 @@ class TicketTriage(models.Model):
         return f"{self.ticket_id}: {self.topic_id} {self.confidence:.2f} ({self.regime})"
 
 
-class RoutingRule(models.Model):
-    """Evaluated in `position` order; every filled condition must match. The first match applies;
-    with `stop` off, later rules may still fill what this one left empty."""
-
-    position = models.PositiveIntegerField(_("position"), default=0)
-    name = models.CharField(_("name"), max_length=100)
-    is_active = models.BooleanField(_("active"), default=True)
-    topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("topic")
-    )
-    customer_tier = models.CharField(_("customer tier"), max_length=20, blank=True)
-    keywords = models.TextField(
-        _("keywords"), blank=True, help_text=_("One per line or comma-separated; any one matches.")
-    )
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    set_team = models.ForeignKey(
-        "helpdesk.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-        verbose_name=_("route to team"),
-    )  # fmt: skip
-    set_priority = models.CharField(
-        _("set priority"), max_length=10, choices=TicketPriority.choices, blank=True
-    )
-    stop = models.BooleanField(_("stop here"), default=True)
-
-    class Meta:
-        verbose_name = _("routing rule")
-        verbose_name_plural = _("routing rules")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def keyword_list(self) -> list[str]:
-        raw = self.keywords.replace(",", "\n")
-        return [word.strip().lower() for word in raw.splitlines() if word.strip()]
-
-
-class TeamAssignmentCursor(models.Model):
-    """Round-robin position per team: the agent who got the last auto-assigned ticket."""
-
-    team = models.OneToOneField("helpdesk.Team", on_delete=models.CASCADE, related_name="+")
-    last_agent = models.ForeignKey(
-        "helpdesk.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    def __str__(self) -> str:
-        return f"{self.team_id} -> {self.last_agent_id}"
-
-
 class TriageSettings(models.Model):
     """One row (pk=1)."""
 
-    class Strategy(models.TextChoices):
-        ROUND_ROBIN = "round_robin", _("Round robin")
-        LEAST_LOADED = "least_loaded", _("Least loaded")
-        NONE = "none", _("Team only (no assignee)")
+    Strategy = AssignmentStrategy  # helpdesk routing's choices; this row only stores the admin's pick
 
     enabled = models.BooleanField(_("triage new tickets"), default=True)
     confidence_threshold = models.FloatField(

@@ -16,6 +16,7 @@ import numpy as np
 
 from ai.guardrails.support import content_stems
 from ai.models import HandoffRule
+from ai.pipelines.triage.signals import analyse_sentiment
 from core.business_time import BusinessCalendar
 from helpdesk.models.sla import default_business_hours
 
@@ -79,8 +80,6 @@ def asks_for_human(text: str, extra_phrases: Iterable[str] = ()) -> str | None:
 def sentiment_of(context: HandoffContext) -> float:
     if context.sentiment_score is not None:
         return context.sentiment_score
-    from ai.pipelines.triage.signals import analyse_sentiment
-
     return analyse_sentiment(context.text, context.language).score
 
 

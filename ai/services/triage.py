@@ -1,5 +1,10 @@
-"""Triage of tickets: classify (topic, urgency, sentiment, language), store the result, route;
-agents' corrections become training labels; retraining stores a new model version."""
+"""Triage of tickets: classify (topic, urgency, sentiment, language), store the result, and hand
+it to helpdesk routing; agents' corrections become training labels; retraining stores a new model
+version.
+
+Classifying (embedder, learned model, LLM through the model gateway) runs outside any transaction;
+the result is applied in a short one that re-checks the ticket, like answers (ai/services/answers.py).
+"""
 
 from __future__ import annotations
 
@@ -11,18 +16,32 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
-from ai.models import TicketTriage, Topic, TriageLabel, TriageModel, TriageSettings
+from ai.models import TicketTriage, TriageLabel, TriageModel, TriageSettings
 from ai.pipelines.triage import embedding
 from ai.pipelines.triage.classifier import predict_topic
 from ai.pipelines.triage.history import HistoryModel, train_history_model
+from ai.pipelines.triage.llm_topic import llm_triage
 from ai.pipelines.triage.prototypes import Prototypes, TopicText, build_prototypes
 from ai.pipelines.triage.signals import analyse_sentiment, assess_urgency, detect_language, higher_priority
-from ai.services.routing import ACTOR_LABEL, RoutingContext, routing_decide, ticket_route
-from helpdesk.models import Message, Team, Ticket
+from ai.selectors.triage import (
+    classifier_topics,
+    first_customer_message,
+    teams_for_prompt,
+    ticket_triage_text,
+    topics_by_pk,
+    training_due,
+    training_labels,
+)
+from gateway.llm import LLMError, generation_mode
+from helpdesk.models import DeskSettings, Message, Team, Ticket, Topic
 from helpdesk.services.audit import event_record
+from helpdesk.services.routing import ticket_classification_route, ticket_route
+from helpdesk.services.tickets import ticket_update
 
 logger = logging.getLogger(__name__)
+ACTOR_LABEL = "AI triage"
 _cache_lock = threading.Lock()
 _prototype_cache: dict[tuple, Prototypes] = {}
 _model_cache: dict[int, HistoryModel] = {}
@@ -44,13 +63,14 @@ class TriageOutcome:
     prompt_version: str = ""
 
 
-# --- reads -----------------------------------------------------------------------------------------
+# --- classifying (no writes, no transaction) -------------------------------------------------------
 def topic_texts(topics: list[Topic]) -> list[TopicText]:
     return [TopicText(t.pk, t.name, t.description, tuple(t.example_list)) for t in topics]
 
 
 def current_prototypes(topics: list[Topic]) -> Prototypes | None:
-    """Embeddings of the active topics' descriptions and examples, rebuilt when a topic changes."""
+    """Embeddings of the active topics' descriptions and examples, rebuilt when a topic changes.
+    Company content (the taxonomy), not customer data."""
     if not topics:
         return None
     key = tuple((t.pk, t.updated_at.isoformat()) for t in topics)
@@ -79,28 +99,14 @@ def active_history_model() -> tuple[TriageModel | None, HistoryModel | None]:
     return row, model
 
 
-def ticket_triage_text(*, ticket: Ticket, message: Message | None = None) -> str:
-    """The words to classify: the subject and the first customer message, or one later message."""
-    if message is not None and message.seq > 1:
-        return message.body_text
-    first = ticket.messages.filter(author_kind=Message.AuthorKind.CUSTOMER).order_by("seq").first()
-    body = first.body_text if first else ""
-    return f"{ticket.subject}\n{body}".strip()
-
-
 def _classify_topic(text: str, topics: list[Topic]):
-    """(prediction, model row) using the LLM when allowed, else descriptions and/or history."""
-    from gateway.llm import LLMError, generation_mode
-
+    """(prediction, model row) using the LLM when allowed, else descriptions and/or history. The LLM
+    call goes through the model gateway (gateway.llm), which redacts personal data itself."""
     names = {topic.pk: topic.name for topic in topics}
     if topics and generation_mode("triage").generative:
-        from ai.pipelines.triage.llm_topic import llm_triage
-        from helpdesk.models import DeskSettings
-
-        teams = "\n".join(f"{team.slug}: {team.description}" for team in Team.objects.all())
         try:
             answer = llm_triage(
-                text=text, topics=topic_texts(topics), teams=teams,
+                text=text, topics=topic_texts(topics), teams=teams_for_prompt(),
                 company_name=DeskSettings.load().company_name,
             )  # fmt: skip
         except LLMError:
@@ -124,7 +130,7 @@ def _classify_topic(text: str, topics: list[Topic]):
 def triage_classify(*, text: str, customer_tier: str = "", settings: TriageSettings | None = None):
     """Everything triage says about a text, without writing anything."""
     settings = settings or TriageSettings.load()
-    topics = list(Topic.objects.filter(is_active=True).select_related("team").order_by("pk"))
+    topics = classifier_topics()
     by_id = {topic.pk: topic for topic in topics}
     language, _probability = detect_language(text, settings.language_list)
     prediction, model_row = _classify_topic(text, topics)
@@ -166,37 +172,62 @@ def triage_classify(*, text: str, customer_tier: str = "", settings: TriageSetti
     )
 
 
-def tickets_needing_triage(queryset=None):
-    """The triage queue: tickets whose topic the classifier was not sure enough about."""
-    queryset = Ticket.objects.all() if queryset is None else queryset
-    return queryset.filter(triage__needs_triage=True)
+def _already_triaged(existing: TicketTriage | None, message: Message | None) -> bool:
+    """Triaged already (or set by an agent); only a new reopening message re-runs it."""
+    return existing is not None and (message is None or existing.message_id == message.pk)
 
 
 # --- writes ----------------------------------------------------------------------------------------
-@transaction.atomic
 def ticket_triage_run(*, ticket: Ticket, message: Message | None = None) -> TicketTriage | None:
     """Triage a new ticket, or a reopened one whose new `message` may be about something else.
-    Idempotent: a message that was already triaged is not triaged again."""
+    Idempotent: a message that was already triaged is not triaged again. The classifier runs
+    without a transaction or a row lock; `triage_apply` stores and routes in a short one."""
     settings = TriageSettings.load()
     if not settings.enabled:
         return None
-    ticket = Ticket.objects.select_for_update().select_related("requester").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_related("requester").get(pk=ticket.pk)
     existing = TicketTriage.objects.filter(ticket=ticket).first()
-    if existing is not None and (message is None or existing.message_id == message.pk):
-        return existing  # triaged already (or set by an agent); only a new reopening message re-runs it
-    message = (
-        message or ticket.messages.filter(author_kind=Message.AuthorKind.CUSTOMER).order_by("seq").first()
-    )
-    message_id = message.pk if message else None
+    if _already_triaged(existing, message):
+        return existing
+    retriage = message is not None
+    message = message or first_customer_message(ticket=ticket)
     text = ticket_triage_text(ticket=ticket, message=message)
     outcome = triage_classify(text=text, customer_tier=ticket.requester.tier, settings=settings)
+    return triage_apply(
+        ticket=ticket, message=message, outcome=outcome, text=text, settings=settings, retriage=retriage
+    )
+
+
+@transaction.atomic
+def triage_apply(
+    *,
+    ticket: Ticket,
+    message: Message | None,
+    outcome: TriageOutcome,
+    text: str,
+    settings: TriageSettings,
+    retriage: bool = False,
+) -> TicketTriage:
+    """Store `outcome` and route. Re-checks under the ticket's lock, so a run that lost the race to
+    another one changes nothing: a first triage that exists already, or the same message again."""
+    ticket = Ticket.objects.select_for_update().select_related("requester").get(pk=ticket.pk)
+    existing = TicketTriage.objects.filter(ticket=ticket).first()
+    message_id = message.pk if message else None
+    if existing is not None and (not retriage or existing.message_id == message_id):
+        return existing
     reopened = existing is not None
     if reopened and (outcome.needs_triage or outcome.topic == existing.topic):
         existing.message_id = message_id  # same topic (or unsure): keep the routing as it is
         existing.save(update_fields=["message_id", "updated_at"])
         return existing
     triage = _store(ticket=ticket, outcome=outcome, message_id=message_id)
-    _route(ticket=ticket, triage=triage, outcome=outcome, text=text, reopened=reopened)
+    decision = ticket_classification_route(
+        ticket=ticket, topic=None if outcome.needs_triage else outcome.topic, urgency=outcome.urgency,
+        language=outcome.language, text=text, reopened=reopened,
+        strategy=settings.assignment_strategy, actor_label=ACTOR_LABEL,
+    )  # fmt: skip
+    triage.routed_by_rule = ", ".join(decision.rule_names)[:100]
+    triage.save(update_fields=["routed_by_rule", "updated_at"])
     return triage
 
 
@@ -225,25 +256,13 @@ def _store(*, ticket: Ticket, outcome: TriageOutcome, message_id: int | None) ->
     return triage
 
 
-def _route(*, ticket, triage: TicketTriage, outcome: TriageOutcome, text: str, reopened: bool) -> None:
-    """Unsure (needs triage): no team guess, only rules that do not depend on the topic apply."""
-    topic = None if outcome.needs_triage else outcome.topic
-    context = RoutingContext(
-        topic=topic, text=text, language=outcome.language, customer_tier=ticket.requester.tier
-    )
-    decision = routing_decide(context=context)
-    # An admin rule sets the priority outright; signals and the topic default only ever raise it.
-    priority = decision.priority
-    if not priority:
-        priority = higher_priority(outcome.urgency, ticket.priority)
-        if topic is not None and topic.default_priority:
-            priority = higher_priority(priority, topic.default_priority)
-    team = decision.team
-    if team is not None and ticket.team_id and not reopened and not decision.rule_names:
-        team = None  # the ticket arrived with a team (API, mailbox): a topic default does not override it
-    triage.routed_by_rule = ", ".join(decision.rule_names)[:100]
-    triage.save(update_fields=["routed_by_rule", "updated_at"])
-    ticket_route(ticket=ticket, team=team, priority=priority, reassign=reopened)
+@transaction.atomic
+def triage_route(*, ticket: Ticket, team: Team | None, priority: str = "", reassign: bool = False) -> Ticket:
+    """Helpdesk routing with the admin's assignment strategy, audited as "AI triage" (handoffs)."""
+    return ticket_route(
+        ticket=ticket, team=team, priority=priority, reassign=reassign,
+        strategy=TriageSettings.load().assignment_strategy, actor_label=ACTOR_LABEL,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -256,8 +275,6 @@ def triage_correct(
     priority: str = "",
 ) -> TicketTriage:
     """An agent says what the ticket really is. Stored as a training label, audited, applied."""
-    from helpdesk.services.tickets import ticket_update
-
     triage = TicketTriage.objects.select_for_update().filter(ticket=ticket).first()
     previous_topic = triage.topic if triage else None
     if team is None and topic is not None and topic.team_id and topic != previous_topic:
@@ -298,38 +315,14 @@ def triage_correct(
 
 
 def _maybe_schedule_training() -> None:
-    from django_q.tasks import async_task
-
     if training_due():
         async_task("ai.tasks.triage.triage_model_train_task", task_name="triage-train")
 
 
-def training_due() -> bool:
-    """Enough new labels since the active model (at least the admin minimum, or 5% growth)."""
-    labelled = TriageLabel.objects.filter(topic__isnull=False).count()
-    settings = TriageSettings.load()
-    if labelled < settings.min_labels_to_train:
-        return False
-    active = TriageModel.objects.filter(is_active=True).only("n_examples").first()
-    if active is None:
-        return True
-    return labelled - active.n_examples >= max(1, active.n_examples // 20)
-
-
 def training_examples() -> tuple[np.ndarray, list[int], list[str]]:
-    """Vectors and topic ids of the latest label per ticket (a correction supersedes the first
-    label) plus imported rows. Embeddings are computed once per label and kept on it."""
-    seen: set[int] = set()
-    chosen: list[TriageLabel] = []
-    labels = TriageLabel.objects.filter(topic__isnull=False, topic__is_active=True).order_by(
-        "-created_at", "-id"
-    )
-    for label in labels.only("ticket_id", "text", "topic_id", "vector"):
-        if label.ticket_id is not None:
-            if label.ticket_id in seen:
-                continue
-            seen.add(label.ticket_id)
-        chosen.append(label)
+    """Vectors and topic ids of the training labels. Embeddings are computed once per label and
+    kept on it."""
+    chosen = training_labels()
     missing = [label for label in chosen if not label.vector]
     if missing:
         for label, vector in zip(
@@ -343,20 +336,29 @@ def training_examples() -> tuple[np.ndarray, list[int], list[str]]:
 
 
 @transaction.atomic
+def triage_model_activate(*, model: TriageModel) -> TriageModel:
+    """Make `model` the one active version (admin action and training both come here)."""
+    TriageModel.objects.filter(is_active=True).exclude(pk=model.pk).update(is_active=False)
+    if not model.is_active:
+        model.is_active = True
+        model.save(update_fields=["is_active"])
+    logger.info("triage model v%s is now active", model.version)
+    return model
+
+
+@transaction.atomic
 def triage_model_train():
     """Train a new version on the current labels and make it the active one. None when there is
     not enough to learn from (fewer than two topics)."""
     vectors, topic_ids, texts = training_examples()
     if len(set(topic_ids)) < 2:
         return None
-    topics = list(Topic.objects.filter(pk__in=set(topic_ids)).order_by("pk"))
-    prototypes = current_prototypes(topics)
+    prototypes = current_prototypes(topics_by_pk(topic_ids))
     zero_shot = (lambda batch: prototypes.probabilities(batch)) if prototypes else None
     # The prototype columns follow topic pk order, which is also the model's label order.
     model = train_history_model(vectors, list(topic_ids), texts=texts, zero_shot=zero_shot)
-    TriageModel.objects.filter(is_active=True).update(is_active=False)
     version = (TriageModel.objects.aggregate(top=Max("version"))["top"] or 0) + 1
-    return TriageModel.objects.create(
+    row = TriageModel(
         version=version,
         n_labels=len(model.labels),
         n_examples=int(model.counts.sum()),
@@ -364,5 +366,6 @@ def triage_model_train():
         label_counts=[int(count) for count in model.counts],
         weights=model.to_bytes(),
         metrics={**model.metrics, "embedder": embedding.embedder_name()},
-        is_active=True,
     )
+    row.save()
+    return triage_model_activate(model=row)

@@ -1,19 +1,21 @@
-"""Triage tasks: run on every new ticket and on a reopening customer message; retrain the model."""
+"""Triage tasks: run on every new ticket and on a reopening customer message; retrain the model.
+Each takes ids, calls one service, and is idempotent."""
 
 from __future__ import annotations
 
 import logging
 
-from helpdesk.models import Message, Ticket, TicketEvent, TicketStatus
+from django_q.tasks import async_task
+
+from ai.selectors.triage import message_reopened_ticket, training_due
+from ai.services.triage import ticket_triage_run, triage_model_train
+from helpdesk.models import Message, Ticket
 
 logger = logging.getLogger(__name__)
-REOPENED_FROM = (TicketStatus.SOLVED, TicketStatus.PENDING, TicketStatus.ON_HOLD)
 
 
 def triage_ticket(ticket_id: int, message_id: int | None = None) -> int | None:
     """Triage one ticket (idempotent: an already-triaged message changes nothing)."""
-    from ai.services.triage import ticket_triage_run
-
     ticket = Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None:
         return None
@@ -23,8 +25,6 @@ def triage_ticket(ticket_id: int, message_id: int | None = None) -> int | None:
 
 
 def triage_model_train_task() -> int | None:
-    from ai.services.triage import training_due, triage_model_train
-
     if not training_due():
         return None
     model = triage_model_train()
@@ -33,8 +33,6 @@ def triage_model_train_task() -> int | None:
 
 # --- hooks (registered in AiConfig.ready) ----------------------------------------------------------
 def _enqueue(ticket_id: int, message_id: int | None) -> None:
-    from django_q.tasks import async_task
-
     async_task("ai.tasks.triage.triage_ticket", ticket_id, message_id, task_name=f"triage-{ticket_id}")
 
 
@@ -44,14 +42,5 @@ def on_ticket_created(*, ticket: Ticket, **_kwargs) -> None:
 
 def on_customer_message_posted(*, ticket: Ticket, message: Message, **_kwargs) -> None:
     """A customer message that reopened the ticket may be about something new: triage it again."""
-    if message.seq <= 1:
-        return  # the first message is triaged with the new ticket
-    reopened = TicketEvent.objects.filter(
-        ticket_id=ticket.pk,
-        field="status",
-        after=TicketStatus.OPEN,
-        before__in=REOPENED_FROM,
-        created_at__gte=message.created_at,
-    ).exists()
-    if reopened:
+    if message_reopened_ticket(ticket=ticket, message=message):
         _enqueue(ticket.pk, message.pk)  # hooks already run after commit

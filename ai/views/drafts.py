@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,15 +13,15 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from ai.models import AIDraft, AIFlag
+from ai.selectors.drafts import ai_messages_recent, ticket_draft_get
 from ai.services.drafts import draft_create, draft_latest, draft_send
 from core.errors import ApplicationError
+from core.views import agent_required, is_htmx
 from gateway import llm
-from helpdesk.models import Message, Ticket
+from helpdesk.models import Ticket
 from helpdesk.selectors.access import ticket_access
-from helpdesk.views.desk.common import agent_required, is_htmx
 
 PANEL_TEMPLATE = "ai/partials/ai_panel.html"
-RECENT_AI_MESSAGES = 5
 
 
 def back_to_ticket(ticket: Ticket) -> HttpResponseRedirect:
@@ -33,11 +33,7 @@ def back_to_ticket(ticket: Ticket) -> HttpResponseRedirect:
 
 def panel_context(ticket: Ticket, **extra) -> dict:
     draft = draft_latest(ticket=ticket)
-    ai_messages = list(
-        Message.objects.filter(ticket=ticket, author_kind=Message.AuthorKind.AI, is_internal=False)
-        .prefetch_related("ai_flags")
-        .order_by("-seq")[:RECENT_AI_MESSAGES]
-    )
+    ai_messages = ai_messages_recent(ticket=ticket)
     return {
         "ticket": ticket,
         "draft": draft if draft and not draft.sent_message_id else None,
@@ -88,7 +84,7 @@ def draft_regenerate(request, ticket_id: int) -> HttpResponse:
 def draft_use(request, ticket_id: int, draft_id: int) -> HttpResponse:
     """Send the (edited) draft as the agent's reply."""
     ticket = ticket_access(user=request.user, ticket_id=ticket_id)
-    draft = get_object_or_404(AIDraft, pk=draft_id, ticket=ticket)
+    draft = ticket_draft_get(ticket=ticket, draft_id=draft_id)
     try:
         draft_send(draft=draft, agent=request.agent, text=request.POST.get("text", ""))
     except ApplicationError as error:

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ai.selectors.drafts import ticket_message_get
 from ai.services.interactions import ai_flag_create
 from ai.views.drafts import back_to_ticket, render_panel
 from core.errors import ApplicationError
-from helpdesk.models import Message
+from core.views import agent_required, is_htmx
 from helpdesk.selectors.access import ticket_access
-from helpdesk.views.desk.common import agent_required, is_htmx
 
 
 @require_POST
 @agent_required
 def message_flag(request, ticket_id: int, message_id: int) -> HttpResponse:
     ticket = ticket_access(user=request.user, ticket_id=ticket_id)
-    message = get_object_or_404(Message, pk=message_id, ticket=ticket)
+    message = ticket_message_get(ticket=ticket, message_id=message_id)
     try:
         ai_flag_create(
             agent=request.agent, message=message, kind=request.POST.get("kind", ""),

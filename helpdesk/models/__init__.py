@@ -8,12 +8,14 @@ from helpdesk.models.macros import Macro
 from helpdesk.models.messages import Attachment, DeliveryStatus, Message
 from helpdesk.models.people import Agent, Team, TeamMembership
 from helpdesk.models.portal import Deflection, MagicLink
+from helpdesk.models.routing import AssignmentStrategy, RoutingRule, TeamAssignmentCursor, Topic
 from helpdesk.models.sla import Holiday, SLAPolicy, TicketSLA
 from helpdesk.models.tickets import Tag, Ticket, TicketChannel, TicketPriority, TicketStatus
 
 __all__ = [
     "Agent",
     "ApiToken",
+    "AssignmentStrategy",
     "Attachment",
     "CsatSurvey",
     "Customer",
@@ -25,9 +27,11 @@ __all__ = [
     "MagicLink",
     "Message",
     "RawInput",
+    "RoutingRule",
     "SLAPolicy",
     "Tag",
     "Team",
+    "TeamAssignmentCursor",
     "TeamMembership",
     "Ticket",
     "TicketChannel",
@@ -35,6 +39,7 @@ __all__ = [
     "TicketPriority",
     "TicketSLA",
     "TicketStatus",
+    "Topic",
     "Webhook",
     "WebhookDelivery",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from helpdesk.models import Attachment, Customer, Message, Ticket
+from helpdesk.models import Attachment, Customer, Message, Ticket, Topic
 
 SESSION_KEY = "portal_customer_id"
 
@@ -59,7 +59,5 @@ def portal_attachment(customer: Customer, attachment_id) -> Attachment:
 
 
 def portal_topics() -> list[str]:
-    """Names of the active triage topics a customer may pick on the form."""
-    from ai.models import Topic
-
+    """Names of the active topics a customer may pick on the form."""
     return list(Topic.objects.filter(is_active=True).order_by("name").values_list("name", flat=True))

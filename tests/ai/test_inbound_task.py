@@ -7,6 +7,7 @@ import pytest
 from ai.models import AIDraft, AIInteraction, AISettings
 from ai.tasks.inbound import handle_inbound
 from helpdesk.models import Message, TicketChannel
+from helpdesk.services.conversation import conversation_receive
 from helpdesk.services.messages import message_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("patient_pii")]
@@ -25,10 +26,12 @@ def ai_replies(ticket, *, internal=False):
 
 
 def test_customer_message_on_the_portal_is_answered_through_the_hook(
-    help_center, ai_inbound_on, make_ticket, django_capture_on_commit_callbacks
+    help_center, ai_inbound_on, customer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = make_ticket(QUESTION)
+        ticket = conversation_receive(
+            channel=TicketChannel.WEB, sender=customer, subject="Question", body_text=QUESTION
+        ).ticket
     [reply] = ai_replies(ticket)
     assert "The reset link is valid for 24 hours." in reply.body_text
     assert reply.ai_mode == "extractive" and reply.citations[0]["article_id"] == help_center["password"].pk
@@ -66,7 +69,9 @@ def test_after_a_handoff_the_ai_only_drafts(help_center, make_ticket):
     assert handle_inbound(ticket.pk, first.pk) == "handed_off"
     notice, note = ai_replies(ticket), ai_replies(ticket, internal=True)
     assert len(notice) == 1 and len(note) == 1
-    follow_up = message_post(ticket=ticket, author_kind="customer", body_text=QUESTION)
+    follow_up = conversation_receive(
+        channel=TicketChannel.WEB, sender=ticket.requester, body_text=QUESTION, thread_hint=ticket
+    ).message
     assert handle_inbound(ticket.pk, follow_up.pk) == "drafted"
     assert len(ai_replies(ticket)) == 1
 

@@ -8,12 +8,19 @@ import pytest
 from ai.models import TicketTriage, TriageSettings
 from ai.tasks.triage import triage_model_train_task, triage_ticket
 from helpdesk.models import TicketEvent
-from helpdesk.services.messages import message_post
+from helpdesk.services.conversation import conversation_receive
 from helpdesk.services.tickets import ticket_create, ticket_transition
 from tests.conftest import make_agent
 from tests.fixtures.triage_helpers import add_labels, make_taxonomy, set_threshold
 
 pytestmark = pytest.mark.django_db
+
+
+def receive(customer, body_text, *, subject="", thread=None):
+    """A customer's words through the front door (which fires the hooks triage listens to)."""
+    return conversation_receive(
+        channel="web", sender=customer, subject=subject, body_text=body_text, thread_hint=thread
+    )
 
 
 @pytest.fixture
@@ -29,7 +36,7 @@ def test_new_ticket_is_triaged_and_routed_on_commit(topics, customer, django_cap
     agent.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = ticket_create(requester=customer, subject="Refund", body_text="You charged my card twice")
+        ticket = receive(customer, "You charged my card twice", subject="Refund").ticket
 
     ticket.refresh_from_db()
     triage = TicketTriage.objects.get(ticket=ticket)
@@ -66,8 +73,11 @@ def test_reopening_message_about_a_new_topic_reroutes(topics, customer, django_c
     ticket_transition(ticket=ticket, to_status="solved")
 
     with django_capture_on_commit_callbacks(execute=True):
-        message_post(ticket=ticket, author_kind="customer", author_customer=customer,
-                     body_text="Now you charged my credit card twice for the same invoice, I want a refund")  # fmt: skip
+        receive(
+            customer,
+            "Now you charged my credit card twice for the same invoice, I want a refund",
+            thread=ticket,
+        )
 
     ticket.refresh_from_db()
     triage = TicketTriage.objects.get(ticket=ticket)
@@ -86,8 +96,9 @@ def test_reopening_message_about_the_same_topic_changes_nothing(
     team_before = ticket.team
 
     with django_capture_on_commit_callbacks(execute=True):
-        reply = message_post(ticket=ticket, author_kind="customer", author_customer=customer,
-                             body_text="Still no delivery, the tracking number shows nothing")  # fmt: skip
+        reply = receive(
+            customer, "Still no delivery, the tracking number shows nothing", thread=ticket
+        ).message
 
     triage = TicketTriage.objects.get(ticket=ticket)
     assert triage.message_id == reply.pk
@@ -102,7 +113,7 @@ def test_reply_on_an_open_ticket_does_not_retriage(topics, customer, django_capt
     first_message = TicketTriage.objects.get(ticket=ticket).message_id
 
     with django_capture_on_commit_callbacks(execute=True):
-        message_post(ticket=ticket, author_kind="customer", author_customer=customer, body_text="Refund me!")
+        receive(customer, "Refund me!", thread=ticket)
 
     assert TicketTriage.objects.get(ticket=ticket).message_id == first_message
 
@@ -181,7 +192,7 @@ def test_signals_never_lower_a_priority_set_at_creation(topics, customer):
 
 
 def test_topic_default_priority_and_rule_priority(topics, customer):
-    from ai.models import RoutingRule
+    from helpdesk.models import RoutingRule
 
     topics["shipping"].default_priority = "high"
     topics["shipping"].save()
@@ -207,8 +218,11 @@ def test_an_unspecified_rerun_after_a_reopen_keeps_the_latest_triage(
     triage_ticket(ticket.pk)
     ticket_transition(ticket=ticket, to_status="solved")
     with django_capture_on_commit_callbacks(execute=True):
-        message_post(ticket=ticket, author_kind="customer", author_customer=customer,
-                     body_text="Now you charged my credit card twice for the same invoice, I want a refund")  # fmt: skip
+        receive(
+            customer,
+            "Now you charged my credit card twice for the same invoice, I want a refund",
+            thread=ticket,
+        )
     after_reopen = TicketTriage.objects.get(ticket=ticket)
 
     triage_ticket(ticket.pk)  # e.g. the inbound task making sure triage ran

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from ai.models import TicketTriage, TriageLabel
+from ai.selectors.triage import tickets_needing_triage
 from ai.services.triage import ticket_triage_run
 from helpdesk.services.tickets import ticket_create
 from tests.fixtures.triage_helpers import make_taxonomy, set_threshold
@@ -78,8 +79,6 @@ def test_correction_needs_post(client_admin, triaged):
 
 
 def test_needs_triage_filter(customer):
-    from ai.services.triage import tickets_needing_triage
-
     make_taxonomy()
     set_threshold(0.999)
     ticket = ticket_create(requester=customer, subject="?", body_text="hm")

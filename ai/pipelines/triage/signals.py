@@ -7,6 +7,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.text import keyword_in
+
 _langid_lock = threading.Lock()
 
 
@@ -122,12 +124,6 @@ def raise_priority(priority: str, steps: int = 1) -> str:
 def higher_priority(a: str, b: str) -> str:
     rank = {name: index for index, name in enumerate(PRIORITY_ORDER)}
     return a if rank.get(a, -1) >= rank.get(b, -1) else b
-
-
-def keyword_in(text: str, keyword: str) -> bool:
-    """Whole-word (or whole-phrase) match; apostrophes in the text are normalised so "can’t" matches."""
-    normalised = text.lower().replace("’", "'")
-    return re.search(rf"(?<!\w){re.escape(keyword.lower())}(?!\w)", normalised) is not None
 
 
 def assess_urgency(

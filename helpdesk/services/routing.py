@@ -1,19 +1,32 @@
 """Routing: admin rules in order decide team and priority; then an agent inside the team is picked
-(round robin or least loaded) among those online and under their capacity."""
+(round robin or least loaded) among those online and under their capacity.
+
+Helpdesk behaviour: whoever classifies a ticket (the AI's triage, an agent) supplies only what it
+is about (topic, urgency, language); these services decide team, priority and assignee, and apply
+them through `ticket_update`, so every change is audited and broadcast once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
 
-from ai.models import RoutingRule, TeamAssignmentCursor, Topic, TriageSettings
-from ai.pipelines.triage.signals import keyword_in
-from helpdesk.models import Agent, Team, Ticket, TicketStatus
+from core.text import keyword_in
+from helpdesk.models import (
+    Agent,
+    AssignmentStrategy,
+    RoutingRule,
+    Team,
+    TeamAssignmentCursor,
+    Ticket,
+    TicketPriority,
+    Topic,
+)
+from helpdesk.selectors.routing import available_agents, routing_rules_active
+from helpdesk.services.tickets import ticket_update
 
-ACTOR_LABEL = "AI triage"
-OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD)
+ACTOR_LABEL = "Routing"
+PRIORITY_RANK = {value: rank for rank, value in enumerate(TicketPriority.values)}
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,11 @@ class RoutingDecision:
     team: Team | None = None
     priority: str = ""
     rule_names: list[str] = field(default_factory=list)
+
+
+def priority_max(a: str, b: str) -> str:
+    """The higher of two priorities ("" ranks below every level)."""
+    return a if PRIORITY_RANK.get(a, -1) >= PRIORITY_RANK.get(b, -1) else b
 
 
 def rule_matches(rule: RoutingRule, context: RoutingContext) -> bool:
@@ -47,8 +65,7 @@ def routing_decide(*, context: RoutingContext) -> RoutingDecision:
     """Rules in `position` order. A matching rule fills team and priority if no earlier rule did;
     a rule with `stop` ends the walk. The topic's own team is the fallback."""
     decision = RoutingDecision()
-    rules = RoutingRule.objects.filter(is_active=True).select_related("set_team").order_by("position", "id")
-    for rule in rules:
+    for rule in routing_rules_active():
         if not rule_matches(rule, context):
             continue
         decision.rule_names.append(rule.name)
@@ -63,35 +80,15 @@ def routing_decide(*, context: RoutingContext) -> RoutingDecision:
     return decision
 
 
-def open_ticket_counts(agent_ids: list[int]) -> dict[int, int]:
-    rows = (
-        Ticket.objects.filter(assignee_id__in=agent_ids, status__in=OPEN_STATUSES)
-        .values("assignee_id")
-        .annotate(n=Count("id"))
-    )
-    counts = dict.fromkeys(agent_ids, 0)
-    counts.update({row["assignee_id"]: row["n"] for row in rows})
-    return counts
-
-
-def available_agents(team: Team) -> list[tuple[Agent, int]]:
-    """Team members who are online and under capacity, with their open-ticket count, by id."""
-    members = list(
-        Agent.objects.filter(teams=team, is_online=True, user__is_active=True).order_by("pk").distinct()
-    )
-    counts = open_ticket_counts([agent.pk for agent in members])
-    return [(agent, counts[agent.pk]) for agent in members if counts[agent.pk] < agent.capacity]
-
-
 @transaction.atomic
 def agent_pick(*, team: Team, strategy: str) -> Agent | None:
     """The agent who gets the next ticket of `team`, or None when nobody is available."""
-    if strategy == TriageSettings.Strategy.NONE:
+    if strategy == AssignmentStrategy.NONE:
         return None
     candidates = available_agents(team)
     if not candidates:
         return None
-    if strategy == TriageSettings.Strategy.LEAST_LOADED:
+    if strategy == AssignmentStrategy.LEAST_LOADED:
         return min(candidates, key=lambda pair: (pair[1], pair[0].pk))[0]
     TeamAssignmentCursor.objects.get_or_create(team=team)
     cursor = TeamAssignmentCursor.objects.select_for_update().get(team=team)  # one pick at a time
@@ -105,13 +102,16 @@ def agent_pick(*, team: Team, strategy: str) -> Agent | None:
 
 @transaction.atomic
 def ticket_route(
-    *, ticket: Ticket, team: Team | None, priority: str = "", reassign: bool = False, strategy: str = ""
+    *,
+    ticket: Ticket,
+    team: Team | None,
+    priority: str = "",
+    reassign: bool = False,
+    strategy: str = AssignmentStrategy.ROUND_ROBIN,
+    actor_label: str = ACTOR_LABEL,
 ) -> Ticket:
-    """Apply a routing result through the ticket service (audited as "AI triage"). The assignee is
-    picked only when the ticket has none, or when `reassign` and the team changed."""
-    from helpdesk.services.tickets import ticket_update
-
-    strategy = strategy or TriageSettings.load().assignment_strategy
+    """Apply a routing result through the ticket service (audited under `actor_label`). The assignee
+    is picked only when the ticket has none, or when `reassign` and the team changed."""
     changes: dict = {}
     team_changed = team is not None and team.pk != ticket.team_id
     if team_changed:
@@ -126,4 +126,37 @@ def ticket_route(
             changes["assignee"] = picked
     if not changes:
         return ticket
-    return ticket_update(ticket=ticket, actor_label=ACTOR_LABEL, **changes)
+    return ticket_update(ticket=ticket, actor_label=actor_label, **changes)
+
+
+@transaction.atomic
+def ticket_classification_route(
+    *,
+    ticket: Ticket,
+    topic: Topic | None,
+    urgency: str,
+    language: str,
+    text: str,
+    reopened: bool = False,
+    strategy: str = AssignmentStrategy.ROUND_ROBIN,
+    actor_label: str = ACTOR_LABEL,
+) -> RoutingDecision:
+    """Route a classified ticket. `topic` is None when the classifier was unsure: then only rules
+    that do not depend on the topic apply. An admin rule sets the priority outright; urgency and
+    the topic's default only ever raise it. A ticket that arrived with a team (API, mailbox) keeps
+    it unless a rule says otherwise or a reopening message is about something new."""
+    context = RoutingContext(topic=topic, text=text, language=language, customer_tier=ticket.requester.tier)
+    decision = routing_decide(context=context)
+    priority = decision.priority
+    if not priority:
+        priority = priority_max(urgency, ticket.priority)
+        if topic is not None and topic.default_priority:
+            priority = priority_max(priority, topic.default_priority)
+    team = decision.team
+    if team is not None and ticket.team_id and not reopened and not decision.rule_names:
+        team = None
+    ticket_route(
+        ticket=ticket, team=team, priority=priority, reassign=reopened, strategy=strategy,
+        actor_label=actor_label,
+    )  # fmt: skip
+    return decision
