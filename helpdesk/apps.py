@@ -8,7 +8,12 @@ class HelpdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which the app registry only
+        # allows once every app is set up.
+        from core.views import register_agent_lookup
         from helpdesk import csat_hooks, db_checks, webhook_hooks  # noqa: F401  (db_checks: pgvector check)
+        from helpdesk.selectors.access import agent_for
 
+        register_agent_lookup(agent_for)
         webhook_hooks.register()
         csat_hooks.register()

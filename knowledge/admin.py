@@ -20,6 +20,7 @@ from knowledge.services.articles import (
     article_archive,
     article_check_translation,
     article_create,
+    article_delete,
     article_publish,
     article_unpublish,
     article_update,
@@ -131,8 +132,12 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def delete_model(self, request, obj):
-        # Deleting removes the chunks too (cascade); re-indexing is not needed.
-        obj.delete()
+        article_delete(article=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # Not the bulk queryset.delete() Django would do: each deletion is audited.
+        for article in queryset:
+            article_delete(article=article, actor=request.user)
 
     @admin.action(description=_("Publish selected articles"))
     def publish_selected(self, request, queryset):

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from core.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from core.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, html_to_text
 
 KB_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 KB_TAGS = ALLOWED_TAGS | {"figure", "figcaption", "caption", "mark"}
@@ -80,8 +80,6 @@ def render_markdown(source: str, *, resolve: LinkResolver | None = None) -> Rend
 
 def markdown_to_text(source: str) -> str:
     """Plain text of an article body (for summaries, snippets and search)."""
-    from core.sanitize import html_to_text
-
     return html_to_text(render_markdown(source).html)
 
 

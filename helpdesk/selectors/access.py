@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from helpdesk.models import Agent, Ticket
+from helpdesk.selectors.desk_settings import agents_see_all
 
 
 def agent_for(user) -> Agent | None:
@@ -19,8 +20,6 @@ def agent_for(user) -> Agent | None:
 
 
 def agent_sees_all(agent: Agent) -> bool:
-    from helpdesk.selectors.desk_settings import agents_see_all
-
     return agent.is_admin or agents_see_all()
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q
 from django.db.models.functions import Extract, TruncDate
 
-from helpdesk.models import CsatSurvey, TicketSLA, TicketStatus
+from helpdesk.models import Agent, CsatSurvey, Team, TicketSLA, TicketStatus
 from helpdesk.selectors.access import visible_tickets
 
 OPEN_STATUSES = [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD]
@@ -155,8 +155,6 @@ def report_build(*, user, period: Period, team_id: int | None = None) -> Report:
 
 
 def _fill_labels(agent_rows: list[dict], team_rows: list[dict]) -> None:
-    from helpdesk.models import Agent, Team
-
     agents = Agent.objects.select_related("user").filter(pk__in=[r["assignee"] for r in agent_rows])
     names = {a.pk: a.name for a in agents}
     for row in agent_rows:

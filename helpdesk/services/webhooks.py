@@ -18,6 +18,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from core.safe_http import BlockedAddress, FetchError, SafeHttpClient
 from helpdesk.models import Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,6 @@ def webhooks_emit(*, event: str, data: dict) -> list[WebhookDelivery]:
 
 def webhook_deliver(*, delivery_id: int) -> WebhookDelivery:
     """One attempt. Delivered deliveries are left alone (idempotent); failures schedule a retry."""
-    from core.safe_http import BlockedAddress, FetchError, SafeHttpClient
-
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().select_related("webhook").get(pk=delivery_id)
         if delivery.delivered_at is not None or delivery.attempts >= MAX_ATTEMPTS:

@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+
+from helpdesk.services.sla import sla_remaining
 
 register = template.Library()
 
@@ -24,10 +27,6 @@ def ago(value) -> str:
 def sla_badge(ticket) -> str:
     """Countdown to the ticket's next SLA target: 'in 2 hours', 'overdue 20 minutes' or 'paused'.
     Built with format_html rather than a sub-template: it renders once per inbox row."""
-    from django.core.exceptions import ObjectDoesNotExist
-
-    from helpdesk.services.sla import sla_remaining
-
     try:
         state = ticket.sla
     except ObjectDoesNotExist:

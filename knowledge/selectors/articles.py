@@ -35,6 +35,11 @@ def public_articles(language: str | None = None) -> QuerySet[Article]:
     return articles.select_related("category")
 
 
+def public_article_mentions(*, text: str) -> bool:
+    """Whether any public article's markdown contains `text` (e.g. an uploaded asset's URL)."""
+    return public_articles().filter(body_md__contains=text).exists()
+
+
 def public_article(*, slug: str) -> Article:
     """One public article by slug; anything else (draft, internal, archived, unknown) is a 404."""
     try:

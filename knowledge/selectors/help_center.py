@@ -9,8 +9,10 @@ import nh3
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.html import escape
 
+from helpdesk.extensions import PortalSuggestion
 from knowledge.models import Article
 from knowledge.selectors.articles import public_article_search, public_articles
+from knowledge.selectors.search import search
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +51,6 @@ def help_center_search(*, query: str, language: str | None = None, limit: int = 
 
 def _retrieval_results(query: str, limit: int) -> list[HelpSearchResult]:
     try:
-        from knowledge.selectors.search import search
-    except ImportError:
-        return []
-    try:
         hits = search(query, k=limit * 3, audience="public")
     except Exception:  # the embedding model may be unavailable; full text still answers
         logger.exception("help-center retrieval failed; falling back to full text")
@@ -67,3 +65,21 @@ def _retrieval_results(query: str, limit: int) -> list[HelpSearchResult]:
     return [
         HelpSearchResult(article=articles[pk], snippet=snippets[pk]) for pk in ordered_ids if pk in articles
     ][:limit]
+
+
+def portal_suggestions(query: str, *, limit: int = 3) -> list[PortalSuggestion]:
+    """Articles that may answer what a customer is typing into the portal's new-ticket form.
+    Registered with helpdesk in KnowledgeConfig.ready(); public articles only, like the help center."""
+    query = (query or "").strip()
+    if len(query) < 8:  # too little to go on: a few letters match everything
+        return []
+    return [
+        PortalSuggestion(article_id=r.article.pk, article_title=r.article.title, snippet=r.snippet)
+        for r in help_center_search(query=query, limit=limit)
+    ]
+
+
+def portal_article_url(article_id: int) -> str | None:
+    """The public URL of a suggested article, or None when customers may not see it."""
+    article = public_articles().filter(pk=article_id).first()
+    return article.get_absolute_url() if article else None

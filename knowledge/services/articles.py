@@ -4,6 +4,8 @@ decides from its status and audience what to index (and removes chunks of unpubl
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +24,9 @@ from knowledge.models import (
     ArticleStatus,
     Category,
 )
+from knowledge.selectors.articles import public_articles
 
+audit_log = logging.getLogger("knowledge.audit")
 CONTENT_FIELDS = ("title", "summary", "body_md")
 # Paths of the help center that an article slug must not shadow (see knowledge/urls_public.py).
 RESERVED_SLUGS = frozenset({"search", "sitemap-xml", "c", "assets", "feedback", "new", "preview", "upload"})
@@ -164,6 +168,26 @@ def article_archive(*, article: Article, actor=None) -> Article:
 
 
 @transaction.atomic
+def article_delete(*, article: Article, actor=None) -> None:
+    """Delete an article for good, with its revisions, events and chunks (database cascade).
+    Its ArticleEvents go with it, so the deletion itself is written to the "knowledge.audit" log;
+    articles that linked to it now show a plain label instead of a dead link. Translations of it
+    become originals (translation_of is SET_NULL). Prefer article_archive, which keeps the history."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    user = actor_user(actor)
+    audit_log.info(
+        "article deleted: id=%s slug=%s title=%r status=%s by=%s",
+        article.pk,
+        article.slug,
+        article.title,
+        article.status,
+        user.get_username() if user is not None else "system",
+    )
+    article.delete()
+    _refresh_linking_articles(article)  # the instance keeps its slug; its pk is now None
+
+
+@transaction.atomic
 def article_restore_revision(*, article: Article, revision: ArticleRevision, actor=None) -> Article:
     """Copy an old revision's title, summary and body back; this is itself a new revision."""
     if revision.article_id != article.pk:
@@ -237,8 +261,6 @@ def _event(article: Article, actor, field: str, before, after) -> None:
 
 
 def _public_link(slug: str) -> ResolvedLink | None:
-    from knowledge.selectors.articles import public_articles
-
     target = public_articles().select_related(None).filter(slug=slug).only("slug", "title").first()
     if target is None:
         return None
@@ -312,6 +334,7 @@ __all__ = [
     "ArticleError",
     "article_archive",
     "article_create",
+    "article_delete",
     "article_publish",
     "article_rerender",
     "article_restore_revision",

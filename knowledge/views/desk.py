@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.errors import ApplicationError
-from helpdesk.views.desk.common import agent_required
+from core.views import agent_required
 from knowledge.selectors.articles import (
     agent_article,
     agent_articles,

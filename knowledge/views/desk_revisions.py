@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk.views.desk.common import agent_required
+from core.views import agent_required
 from knowledge.selectors.articles import agent_article, article_revisions, revision_diff
 from knowledge.services.articles import article_restore_revision
 

@@ -15,6 +15,7 @@ from helpdesk.selectors.access import agent_for
 from knowledge.models import ArticleAsset
 from knowledge.selectors.articles import (
     public_article,
+    public_article_mentions,
     public_categories,
     public_translations,
 )
@@ -156,7 +157,5 @@ def asset(request, asset_id: int, filename: str):
 
 
 def _used_by_public_article(asset: ArticleAsset) -> bool:
-    from knowledge.selectors.articles import public_articles
-
     path = asset_url(asset)
-    return public_articles().filter(body_md__contains=path).exists()
+    return public_article_mentions(text=path)

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.views import agent_required
 from helpdesk.services.agents import agent_profile_update
-from helpdesk.views.desk.common import agent_required
 from helpdesk.views.desk.forms import AgentSettingsForm
 
 

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.views import agent_required
 from helpdesk.models import ApiToken
 from helpdesk.services.api_tokens import api_token_create, api_token_revoke
-from helpdesk.views.desk.common import agent_required
 
 
 @agent_required

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from core.views import agent_required
 from helpdesk.selectors.access import ticket_access
 from helpdesk.selectors.thread import attachment_for_download
-from helpdesk.views.desk.common import agent_required
 
 # Types a browser could execute or render as a page, if it were ever shown inline.
 ACTIVE_CONTENT = {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml"}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.errors import ApplicationError
+from core.views import agent_required, is_htmx
 from helpdesk.models import TicketPriority, TicketStatus
 from helpdesk.selectors.inbox import (
     INBOX_VIEWS,
@@ -26,7 +27,6 @@ from helpdesk.selectors.inbox import (
     inbox_query_from_params,
 )
 from helpdesk.services.tickets import tickets_bulk_update
-from helpdesk.views.desk.common import agent_required, is_htmx
 from helpdesk.views.desk.forms import BulkForm
 
 RESULTS_TEMPLATE = "desk/partials/inbox_results.html"

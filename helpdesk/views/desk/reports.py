@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.views import agent_required
 from helpdesk import charts
 from helpdesk.models import Team
-from helpdesk.selectors.access import agent_for
 from helpdesk.selectors.reports import Period, report_build
 
 PRESETS = {"7": 7, "30": 30, "90": 90}
@@ -37,10 +35,8 @@ def _period(request) -> Period:
     )
 
 
-@login_required
+@agent_required
 def reports(request):
-    if agent_for(request.user) is None:
-        raise PermissionDenied
     try:
         team_id = int(request.GET.get("team") or 0) or None
     except ValueError:
