@@ -39,6 +39,10 @@ class Message(models.Model):
     ai_mode = models.CharField(
         _("AI mode"), max_length=20, blank=True, help_text=_("extractive or generative, for AI messages.")
     )
+    client_id = models.CharField(
+        _("client id"), max_length=64, blank=True,
+        help_text=_("The sender's own id for this message (chat): a resend with the same id is the same message."),
+    )  # fmt: skip
     raw_input = models.ForeignKey(
         "helpdesk.RawInput", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
@@ -55,7 +59,14 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["ticket", "seq"]
-        constraints = [models.UniqueConstraint(fields=["ticket", "seq"], name="message_ticket_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "seq"], name="message_ticket_seq_unique"),
+            models.UniqueConstraint(
+                fields=["ticket", "client_id"],
+                name="message_ticket_client_id_unique",
+                condition=~models.Q(client_id=""),
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["delivery_status", "id"],
