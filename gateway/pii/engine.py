@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import NamedTuple
 
@@ -79,6 +80,33 @@ class PiiEngineStatus(NamedTuple):
     message: str
 
 
+class AnalysisCache:
+    """A small thread-safe LRU of findings per text; texts over MAX_TEXT are not kept."""
+
+    MAX_ENTRIES = 4096
+    MAX_TEXT = 20_000
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, tuple[Finding, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[Finding, ...] | None:
+        with self._lock:
+            found = self._items.get(text)
+            if found is not None:
+                self._items.move_to_end(text)
+            return found
+
+    def put(self, text: str, findings: tuple[Finding, ...]) -> None:
+        if len(text) > self.MAX_TEXT:
+            return
+        with self._lock:
+            self._items[text] = findings
+            self._items.move_to_end(text)
+            while len(self._items) > self.MAX_ENTRIES:
+                self._items.popitem(last=False)
+
+
 class PiiEngine:
     def __init__(
         self, analyzer: AnalyzerEngine, status: PiiEngineStatus, english_words: frozenset[str] = frozenset()
@@ -86,6 +114,7 @@ class PiiEngine:
         self.analyzer = analyzer
         self.status = status
         self.english_words = english_words
+        self._cache = AnalysisCache()
 
     def analyze(self, text: str) -> list[Finding]:
         # Offsets are the same in the recased copy, so findings apply to the original text.
@@ -98,7 +127,19 @@ class PiiEngine:
         return findings + extend_addresses(text, findings)
 
     def analyze_with_timeout(self, text: str, timeout_s: float) -> list[Finding]:
-        """Analyze in a daemon thread; raise RedactionError on any error or when time runs out."""
+        """Analyze in a daemon thread; raise RedactionError on any error or when time runs out.
+
+        Results are remembered per text (bounded LRU): the same knowledge-base passage or earlier
+        conversation turn is sent again and again, and analysing it is the slow part of redaction.
+        The analysis of a text never changes, so a remembered result is the result."""
+        cached = self._cache.get(text)
+        if cached is not None:
+            return list(cached)
+        findings = self._analyze_in_thread(text, timeout_s)
+        self._cache.put(text, tuple(findings))
+        return findings
+
+    def _analyze_in_thread(self, text: str, timeout_s: float) -> list[Finding]:
         outcome: dict = {}
 
         def work() -> None:
