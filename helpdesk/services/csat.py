@@ -8,13 +8,13 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.errors import ApplicationError
+from helpdesk.extensions import system_mail_send
 from helpdesk.models import CsatSurvey, Ticket
 
 
@@ -42,7 +42,7 @@ def csat_send(*, ticket: Ticket) -> CsatSurvey | None:
             "Would you tell us how we did? It takes one click:\n\n%(url)s\n\nThank you!"
         ) % {"name": customer.display_name, "subject": ticket.subject, "url": csat_url(survey)}
     email = customer.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
+    transaction.on_commit(lambda: system_mail_send(to=email, subject=subject, body=body, fail_silently=True))
     return survey
 
 
