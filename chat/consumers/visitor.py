@@ -1,0 +1,162 @@
+"""The visitor's socket: ws/chat/<widget key>/. Thin: checks, then the chat services.
+
+Checks: the widget exists and the page's Origin is one of its allowed origins; connections per IP;
+the first frame must be "hello" with the visitor's token (a new visitor gets one); a visitor only
+ever reaches their own conversation; messages are limited in size and rate (per visitor and per IP).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.utils.translation import gettext as _
+
+from chat import limits
+from chat.consumers.base import ConversationSocket, db
+from chat.selectors.widgets import (
+    agents_online,
+    origin_allowed,
+    session_current,
+    visitor_owns_ticket,
+    widget_by_key,
+    widget_public_config,
+)
+from chat.services.sessions import chat_handoff_request, chat_message_receive, chat_rate
+from chat.services.visitors import visitor_identify
+from core.errors import ApplicationError
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_RATE = 4429
+MAX_FRAME_CHARS = 64_000
+
+
+class VisitorConsumer(ConversationSocket):
+    streams_answers = True
+    widget = None
+    visitor = None
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None:
+            return await self.error("bad_frame", _("Frames are JSON text."))
+        if len(text_data) > MAX_FRAME_CHARS:
+            return await self.error("too_long", _("This message is too long."))
+        await super().receive(text_data=text_data, **kwargs)
+
+    async def connect(self):
+        self.widget = await db(widget_by_key)(self.scope["url_route"]["kwargs"]["key"])
+        origin = dict(self.scope.get("headers", [])).get(b"origin", b"").decode("latin-1")
+        if self.widget is None or not origin_allowed(widget=self.widget, origin=origin):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if not await limits.rate_allowed(f"ip-connect:{self.client_ip}", limits.ip_connect_limit()):
+            await self.close(code=CLOSE_RATE)
+            return
+        await self.accept()
+
+    @property
+    def client_ip(self) -> str:
+        client = self.scope.get("client") or ("", 0)
+        return client[0] or "unknown"
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            return await self.error("bad_frame", _("Frames are JSON objects."))
+        kind = content.get("type")
+        if self.visitor is None:
+            if kind != "hello":
+                return await self.error("hello_first", _("Say hello with your token first."))
+            return await self.hello(content)
+        handler = {
+            "message": self.message, "sync": self.resync, "typing": self.typing, "read": self.read,
+            "handoff": self.handoff, "rate": self.rate,
+        }.get(kind)  # fmt: skip
+        if handler is None:
+            return await self.error("unknown_type", _("Unknown frame type."))
+        try:
+            await handler(content)
+        except ApplicationError as error:
+            await self.error("refused", str(error), client_id=content.get("client_id", ""))
+
+    async def hello(self, content):
+        identified = await db(visitor_identify)(
+            widget=self.widget, token=str(content.get("token") or ""), name=str(content.get("name") or ""),
+            email=str(content.get("email") or ""), signature=str(content.get("signature") or ""),
+        )  # fmt: skip
+        session = await db(session_current)(visitor=identified.visitor)
+        asked = _int(content.get("ticket"))
+        if asked and not await db(visitor_owns_ticket)(visitor=identified.visitor, ticket_id=asked):
+            await self.error("forbidden", _("This is not your conversation."))
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.visitor = identified.visitor
+        await self.conversation_join(session.ticket_id if session else None)
+        self.last_seq = _int(content.get("last_seq")) if session and asked == session.ticket_id else 0
+        online = await db(agents_online)(widget=self.widget)
+        await self.send_json({
+            "type": "welcome", "token": identified.token, "ticket": self.ticket_id,
+            "status": session.status if session else "", "widget": widget_public_config(self.widget, online=online),
+            "visitor": {"name": self.visitor.name, "email": self.visitor.email, "verified": self.visitor.verified},
+        })  # fmt: skip
+        await self.sync()
+
+    async def message(self, content):
+        text, client_id = str(content.get("text") or ""), str(content.get("client_id") or "")
+        if len(text) > self.widget.max_message_chars:
+            return await self.error("too_long", _("This message is too long."), client_id=client_id)
+        allowed = await limits.rate_allowed(f"visitor:{self.visitor.pk}", limits.visitor_message_limit())
+        if allowed:
+            allowed = await limits.rate_allowed(f"ip:{self.client_ip}", limits.ip_message_limit())
+        if not allowed:
+            return await self.error("rate_limited", _("Slow down a little, please."), client_id=client_id)
+        message = await db(chat_message_receive)(visitor=self.visitor, text=text, client_id=client_id)
+        if message.ticket_id != self.ticket_id:
+            await self.conversation_join(message.ticket_id)
+            await self.send_status()
+        await self.sync(live=True)
+        await self.relay("chat.sync")
+
+    async def resync(self, content):
+        if _int(content.get("ticket")) == self.ticket_id:
+            self.last_seq = min(self.last_seq, _int(content.get("last_seq")))
+        await self.sync()
+
+    async def typing(self, content):
+        if await limits.rate_allowed(f"typing:{self.visitor.pk}", (30, 10)):
+            await self.relay("chat.typing", who="visitor", name=self.visitor.name)
+
+    async def read(self, content):
+        await self.relay("chat.read", who="visitor", seq=_int(content.get("seq")))
+
+    async def handoff(self, content):
+        await db(chat_handoff_request)(visitor=self.visitor)
+
+    async def rate(self, content):
+        await db(chat_rate)(visitor=self.visitor, rating=_int(content.get("rating")))
+        await self.send_json({"type": "rated", "rating": _int(content.get("rating"))})
+
+    async def send_status(self):
+        if self.visitor is None:
+            return
+        session = await db(session_current)(visitor=self.visitor)
+        if session is not None:
+            agent = await db(lambda: session.agent.name if session.agent else "")()
+            await self.send_json(
+                {"type": "status", "ticket": session.ticket_id, "status": session.status, "agent": agent}
+            )
+
+    async def error(self, code: str, text: str, **extra):
+        await self.send_json({"type": "error", "code": code, "text": text, **extra})
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0

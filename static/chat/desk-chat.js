@@ -1,0 +1,103 @@
+/* The desk's live chat: the conversation socket (history, live messages, typing, replies with a
+   client id, resync after a reconnect) and, on the queue page, a desktop notification and a sound
+   when a new chat waits. */
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-chat-socket]");
+  if (section) conversation(section);
+  if (document.querySelector("[data-chat-queue]")) queueAlerts();
+
+  function uid() { return crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2); }
+
+  function conversation(section) {
+    var log = section.querySelector("[data-chat-log]");
+    var typing = section.querySelector("[data-chat-typing]");
+    var form = section.querySelector("[data-chat-compose]");
+    var textarea = form.querySelector("textarea");
+    var state = {ws: null, lastSeq: 0, seen: {}, retry: 0, timer: null, sentTyping: 0, pending: []};
+
+    function render(m) {
+      if (state.seen[m.seq]) return;
+      state.seen[m.seq] = true;
+      state.lastSeq = Math.max(state.lastSeq, m.seq);
+      var node = document.createElement("div");
+      node.className = "chat-msg " + m.author + (m.internal ? " internal" : "");
+      node.dataset.seq = m.seq;
+      var who = document.createElement("span");
+      who.className = "who";
+      who.textContent = (m.name || m.author) + (m.internal ? " · note" : "");
+      node.append(who, document.createTextNode(m.text));
+      log.append(node);
+      log.scrollTop = log.scrollHeight;
+      state.pending = state.pending.filter(function (p) { return p.client_id !== m.client_id; });
+    }
+    function send(frame) { if (state.ws && state.ws.readyState === 1) state.ws.send(JSON.stringify(frame)); }
+    function connect() {
+      var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      var ws = new WebSocket(scheme + location.host + section.dataset.chatSocket);
+      state.ws = ws;
+      ws.onopen = function () {
+        state.retry = 0;
+        send({type: "hello", last_seq: state.lastSeq});
+        state.pending.forEach(function (p) { send(p); });
+      };
+      ws.onmessage = function (e) {
+        var f = JSON.parse(e.data);
+        if (f.type === "message") { render(f); if (f.author === "customer") send({type: "read", seq: f.seq}); typing.textContent = ""; }
+        else if (f.type === "typing") {
+          typing.textContent = (f.name || "Visitor") + " is typing…";
+          clearTimeout(state.timer);
+          state.timer = setTimeout(function () { typing.textContent = ""; }, 4000);
+        } else if (f.type === "read") { typing.textContent = "Read"; }
+        else if (f.type === "error") { typing.textContent = f.text; }
+      };
+      ws.onclose = function () {
+        state.retry = Math.min(state.retry + 1, 6);
+        setTimeout(connect, 300 * Math.pow(2, state.retry - 1));
+      };
+    }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var text = textarea.value.trim();
+      if (!text) return;
+      var frame = {type: "message", client_id: uid(), text: text};
+      state.pending.push(frame);
+      send(frame);
+      textarea.value = "";
+    });
+    textarea.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+    });
+    textarea.addEventListener("input", function () {
+      if (Date.now() - state.sentTyping > 2000) { state.sentTyping = Date.now(); send({type: "typing"}); }
+    });
+    connect();
+  }
+
+  function queueAlerts() {
+    var known = null;
+    if (window.Notification && Notification.permission === "default") {
+      document.addEventListener("click", function ask() { Notification.requestPermission(); document.removeEventListener("click", ask); });
+    }
+    document.body.addEventListener("htmx:afterSwap", function () {
+      var region = document.getElementById("chat-queue-region");
+      var waiting = region ? Number(region.dataset.waiting || 0) : 0;
+      if (known !== null && waiting > known) alert();
+      known = waiting;
+    });
+    var first = document.getElementById("chat-queue-region");
+    known = first ? Number(first.dataset.waiting || 0) : 0;
+
+    function alert() {
+      try {
+        var ctx = new (window.AudioContext || window.webkitAudioContext)();
+        var osc = ctx.createOscillator();
+        osc.frequency.value = 880;
+        osc.connect(ctx.destination);
+        osc.start();
+        osc.stop(ctx.currentTime + 0.15);
+      } catch (e) { /* no sound available */ }
+      if (window.Notification && Notification.permission === "granted") new Notification("Helmdesk", {body: "A new chat is waiting"});
+    }
+  }
+})();
