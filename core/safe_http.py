@@ -8,7 +8,9 @@ For every request, and again for every redirect hop:
   and the connect cannot reach another host; TLS still verifies the certificate for the host name;
 - bodies are read up to `max_bytes`.
 
-`allow_private_hosts` names hosts the operator vouches for (they may resolve to private addresses);
+`allow_private_hosts` names the hosts the operator vouches for (they may resolve to private
+addresses), per port: "intranet.local:8080" allows that port only, and a bare "intranet.local" only
+the scheme's default port (80 for http, 443 for https), never every service on the host.
 `allow_all_private` lifts the rule entirely (an admin setting, off by default).
 """
 
@@ -66,6 +68,12 @@ class SafeHttpClient:
     user_agent: str = "Helmdesk/1.0"
     resolve: object = field(default=system_resolve)  # (host, port) -> [addresses]
 
+    def private_allowed(self, scheme: str, host: str, port: int) -> bool:
+        """Whether the operator vouched for this host on this port."""
+        default = port == (443 if scheme == "https" else 80)
+        named = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        return named in self.allow_private_hosts or (default and host in self.allow_private_hosts)
+
     def check_url(self, url: str) -> tuple[str, str, int, str]:
         """Validate a URL; return (scheme, host, port, address to connect to) or raise BlockedAddress."""
         parts = urlsplit(url)
@@ -87,7 +95,7 @@ class SafeHttpClient:
             raise FetchError(f"cannot resolve {host}: {exc}") from exc
         if not addresses:
             raise FetchError(f"{host} has no address")
-        if not self.allow_all_private and host not in self.allow_private_hosts:
+        if not self.allow_all_private and not self.private_allowed(scheme, host, port):
             blocked = [address for address in addresses if not address_is_public(address)]
             if blocked:
                 raise BlockedAddress(

@@ -108,6 +108,13 @@ class WebhookAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "url"]
 
+    def get_deleted_objects(self, objs, request):
+        """A webhook's delivery log goes with it: the log is read-only (nobody may delete entries by
+        hand), which must not make the webhook itself undeletable."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(WebhookDelivery._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

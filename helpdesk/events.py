@@ -9,6 +9,8 @@ Getting recipients wrong leaks tickets across teams, so the mapping lives here a
 
 from __future__ import annotations
 
+import hashlib
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -27,6 +29,19 @@ def team_group(team_id: int) -> str:
 
 def agent_group(agent_id: int) -> str:
     return f"agent.{agent_id}"
+
+
+def session_group(session_key: str) -> str:
+    """Every desk socket of one login session (closed together when it logs out)."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def session_sockets_close(sender=None, request=None, **kwargs) -> None:
+    """Receiver of `user_logged_out`: close the sockets of the session that is ending."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    layer = get_channel_layer()
+    if session_key and layer is not None:
+        async_to_sync(layer.group_send)(session_group(session_key), {"type": "session.ended"})
 
 
 def groups_for_ticket(

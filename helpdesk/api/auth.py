@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from core.client_ip import client_ip
 from helpdesk.models import ApiToken
 from helpdesk.services.api_tokens import api_token_authenticate
 
@@ -29,6 +32,15 @@ class ServerPrincipal:
         return f"api:{self.token.name}"
 
 
+def _failure_count(key: str) -> None:
+    """One more failed token from this address (a fixed window: the first failure starts it)."""
+    if not cache.add(key, 1, timeout=settings.HELMDESK_API_AUTH_FAILURE_WINDOW_S):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.set(key, 1, timeout=settings.HELMDESK_API_AUTH_FAILURE_WINDOW_S)
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer hd_...` (or `Token hd_...`)."""
 
@@ -40,8 +52,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid Authorization header."))
+        failures_key = "api-auth-failures:" + client_ip(request)
+        if cache.get(failures_key, 0) >= settings.HELMDESK_API_AUTH_FAILURE_LIMIT:
+            raise exceptions.Throttled(
+                wait=settings.HELMDESK_API_AUTH_FAILURE_WINDOW_S,
+                detail=str(_("Too many failed authentication attempts from this address. Try again later.")),
+            )
         token = api_token_authenticate(header[1].decode(errors="replace"))
         if token is None:
+            _failure_count(failures_key)
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         if token.kind == ApiToken.Kind.SERVER:
             return ServerPrincipal(token=token, scopes=frozenset(token.scopes)), token

@@ -21,7 +21,7 @@ from helpdesk.services.conversation import conversation_receive
 from helpdesk.services.customers import customer_get_or_create
 from helpdesk.services.delivery import reply_send
 from helpdesk.services.messages import note_add
-from helpdesk.services.tickets import ticket_merge, ticket_update
+from helpdesk.services.tickets import MergeNeedsConfirmation, ticket_merge, ticket_update
 
 TICKET_FILTERS = [
     OpenApiParameter("status", str, enum=TicketStatus.values),
@@ -164,7 +164,14 @@ class TicketMerge(APIView):
     scope_resource = "tickets"
 
     class TicketMergeInput(StrictInput):
-        into = serializers.IntegerField(help_text="Id of the ticket that survives.")
+        into = serializers.IntegerField(
+            min_value=1, max_value=2**63 - 1, help_text="Id of the ticket that survives."
+        )
+        allow_other_requester = serializers.BooleanField(
+            default=False,
+            help_text="Confirm a merge of tickets of different customers; the moved messages "
+            "become internal notes on the survivor. Without it such a merge is refused (409).",
+        )
 
     @extend_schema(request=TicketMergeInput, responses=TicketOut)
     def post(self, request, ticket_id: int):
@@ -172,7 +179,16 @@ class TicketMerge(APIView):
         data = self.TicketMergeInput(data=request.data)
         data.is_valid(raise_exception=True)
         target = _ticket_for(request, data.validated_data["into"])
-        survivor = ticket_merge(source=source, target=target, actor=api_actor(request))
+        try:
+            survivor = ticket_merge(
+                source=source,
+                target=target,
+                actor=api_actor(request),
+                allow_other_requester=data.validated_data["allow_other_requester"],
+            )
+        except MergeNeedsConfirmation as exc:
+            body = {"error": {"code": "other_requester", "message": exc.message, "details": exc.extra}}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(TicketOut(_ticket_for(request, survivor.pk)).data)
 
 

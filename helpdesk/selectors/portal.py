@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from helpdesk.models import Attachment, Customer, Message, Ticket, Topic
@@ -36,10 +36,19 @@ def portal_ticket(customer: Customer, number) -> Ticket:
     return ticket
 
 
+def _other_customers_words(requester_id) -> Q:
+    """Messages written by a customer other than the ticket's requester (never shown in the portal).
+
+    A merge of two customers' tickets makes the moved messages internal; this is the second wall.
+    """
+    return Q(author_customer__isnull=False) & ~Q(author_customer_id=requester_id)
+
+
 def portal_messages(ticket: Ticket) -> QuerySet[Message]:
     public_attachments = Attachment.objects.order_by("id")
     return (
         Message.objects.filter(ticket=ticket, is_internal=False)
+        .exclude(_other_customers_words(ticket.requester_id))
         .select_related("author_agent__user", "author_customer")
         .prefetch_related(Prefetch("attachments", queryset=public_attachments))
         .order_by("seq")
@@ -48,9 +57,14 @@ def portal_messages(ticket: Ticket) -> QuerySet[Message]:
 
 def portal_attachment(customer: Customer, attachment_id) -> Attachment:
     """Only attachments of the customer's tickets that hang on a public message (or on no message)."""
+    try:
+        attachment_id = int(attachment_id)
+    except (TypeError, ValueError):
+        raise Http404
     attachment = (
         Attachment.objects.filter(pk=attachment_id, ticket__requester=customer)
         .exclude(message__is_internal=True)
+        .exclude(message__in=Message.objects.filter(_other_customers_words(customer.pk)))
         .first()
     )
     if attachment is None:

@@ -42,6 +42,28 @@ class Period:
         return max(1, (self.end - self.start).days)
 
 
+EARLIEST_REPORT_DAY = dt.date(2000, 1, 1)
+MAX_REPORT_DAYS = 366  # one row per day is drawn and exported: a wider range is cut to the last year
+
+
+def report_period(*, start: dt.date | None, end: dt.date | None, days: int, today: dt.date, tz) -> Period:
+    """The bounded period a report covers: within [2000-01-01, today + 1 day] and at most a year.
+
+    Missing or out-of-range dates fall back to the last `days` days; a reversed range is swapped.
+    """
+    latest = today + dt.timedelta(days=1)
+    if start is None or end is None:
+        start, end = today - dt.timedelta(days=days - 1), today
+    if end < start:
+        start, end = end, start
+    end = min(max(end, EARLIEST_REPORT_DAY), latest)
+    start = min(max(start, EARLIEST_REPORT_DAY, end - dt.timedelta(days=MAX_REPORT_DAYS - 1)), end)
+    return Period(
+        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
 @dataclass
 class Report:
     period: Period

@@ -10,14 +10,18 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.errors import ApplicationError
+from core.request_input import text_is_blank
+from helpdesk.extensions import system_mail_send
 from helpdesk.models import Customer, Deflection, MagicLink, Ticket, TicketChannel, TicketStatus
+from helpdesk.selectors.portal import portal_topics
+from helpdesk.services.attachments import attachments_precheck
 from helpdesk.services.conversation import conversation_receive
 from helpdesk.services.customers import customer_get_or_create
 from helpdesk.services.tickets import ticket_transition
@@ -90,10 +94,13 @@ def portal_ticket_submit(
     check_form_stamp(stamp)
     rate_limit_hit("submit_ip", ip or "unknown")
     rate_limit_hit("submit_email", email)
-    if not body.strip():
+    if text_is_blank(body):
         raise ApplicationError(_("Please describe your question."))
+    if topic and topic not in portal_topics():
+        raise ApplicationError(_("Please pick a topic from the list."))
+    attachments_precheck(attachments)
     customer = customer_get_or_create(email=email, name=name, language=language)
-    tags = [f"topic-{topic}"] if topic else []
+    tags = [f"topic-{topic}"] if topic else []  # only names of active topics: never a tag from input
     received = conversation_receive(
         channel=TicketChannel.WEB,
         sender=customer,
@@ -111,8 +118,11 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def magic_link_request(*, email: str, ip: str, base_url: str | None = None) -> None:
-    """Email a sign-in link if the address is a customer's. Says nothing either way (no enumeration)."""
+def magic_link_request(*, email: str, ip: str) -> None:
+    """Email a sign-in link if the address is a customer's. Says nothing either way (no enumeration).
+
+    The link is built from the configured site URL (HELMDESK_SITE_URL), never from the request's
+    Host header, which whoever asks for the link controls."""
     email = (email or "").strip()
     rate_limit_hit("magic_ip", ip or "unknown")
     rate_limit_hit("magic_email", email or "-")
@@ -123,14 +133,14 @@ def magic_link_request(*, email: str, ip: str, base_url: str | None = None) -> N
     MagicLink.objects.create(
         email=customer.email, token_hash=_hash(token), expires_at=timezone.now() + MAGIC_LINK_TTL
     )
-    url = f"{base_url or settings.SITE_URL}/portal/login/{token}/"
+    url = f"{settings.SITE_URL}{reverse('portal:login_token', args=[token])}"
     with override(customer.language or settings.LANGUAGE_CODE):
         subject = _("Your sign-in link")
         body = _(
             "Hello %(name)s,\n\nuse this link to sign in to the support portal. It works once, "
             "for the next %(minutes)d minutes:\n\n%(url)s\n\nIf you did not ask for it, ignore this email."
         ) % {"name": customer.display_name, "minutes": int(MAGIC_LINK_TTL.total_seconds() // 60), "url": url}
-    send_mail(subject, body, None, [customer.email], fail_silently=False)
+    system_mail_send(to=customer.email, subject=subject, body=body)
 
 
 @transaction.atomic
@@ -150,8 +160,9 @@ def magic_link_consume(*, token: str) -> Customer:
 def portal_reply(*, customer: Customer, ticket: Ticket, body: str, attachments=()):
     """A reply from the portal: through the front door (which refuses a ticket that is not theirs,
     reopens a pending or solved ticket and turns a reply to a closed one into a follow-up)."""
-    if not body.strip() and not attachments:
+    if text_is_blank(body) and not attachments:  # blank: spaces, control and zero-width characters
         raise ApplicationError(_("A message needs some text."))
+    attachments_precheck(attachments)  # a refused file stores nothing; the form keeps the text
     received = conversation_receive(
         channel=TicketChannel.WEB, sender=customer, body_text=body, raw_payload=body, thread_hint=ticket,
         attachments=attachments,

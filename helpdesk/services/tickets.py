@@ -242,26 +242,55 @@ def ticket_reindex_search(*, ticket: Ticket) -> None:
         )
 
 
+class MergeNeedsConfirmation(ApplicationError):
+    """The two tickets have different requesters: merging needs an agent's explicit confirmation."""
+
+
 @transaction.atomic
-def ticket_merge(*, source: Ticket, target: Ticket, actor=None) -> Ticket:
-    """Move every message of `source` into `target`; `source` is closed and points to the survivor."""
+def ticket_merge(
+    *, source: Ticket, target: Ticket, actor=None, allow_other_requester: bool = False
+) -> Ticket:
+    """Move every message of `source` into `target`; `source` is closed and points to the survivor.
+
+    Tickets of different requesters merge only when an agent confirms (`allow_other_requester`);
+    then the moved messages become internal notes on the survivor, so its requester never sees the
+    other customer's words or files in the portal (agents still see the whole history).
+    """
     if source.pk == target.pk:
         raise ApplicationError(_("A ticket cannot be merged into itself."))
     locked = {
         t.pk: t
-        for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+        for t in Ticket.objects.select_for_update()
+        .select_related("requester")
+        .filter(pk__in=[source.pk, target.pk])
+        .order_by("pk")
     }
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id:
         raise ApplicationError(_("Ticket #%(n)s is already merged.") % {"n": source.number})
     if target.status == S.CLOSED:
         raise ApplicationError(_("Cannot merge into a closed ticket."))
+    other_requester = source.requester_id != target.requester_id
+    if other_requester and not allow_other_requester:
+        raise MergeNeedsConfirmation(
+            _(
+                "Ticket #%(t)s belongs to another customer (%(who)s). Confirm to merge anyway: "
+                "the messages of #%(s)s then become internal notes there."
+            )
+            % {"t": target.number, "who": target.requester.email, "s": source.number},
+            extra={"code": "other_requester", "target_requester": target.requester_id},
+        )
     moved = list(Message.objects.filter(ticket=source).order_by("seq").values_list("pk", flat=True))
     offset = target.message_count
     # Two steps so the (ticket, seq) unique constraint never sees a clash mid-update.
     for index, message_id in enumerate(moved, start=1):
         Message.objects.filter(pk=message_id).update(ticket=target, seq=offset + index)
-    Attachment.objects.filter(ticket=source).update(ticket=target)
+    if other_requester:
+        Message.objects.filter(pk__in=moved).update(is_internal=True)
+        # Files that hang on no message stay with the source ticket: nobody's portal shows them.
+        Attachment.objects.filter(ticket=source, message__isnull=False).update(ticket=target)
+    else:
+        Attachment.objects.filter(ticket=source).update(ticket=target)
     target.message_count = offset + len(moved)
     target.save(update_fields=["message_count", "updated_at"])
     source.merged_into = target
@@ -269,7 +298,10 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor=None) -> Ticket:
     source.status = S.CLOSED
     source.save(update_fields=["merged_into", "message_count", "status", "updated_at"])
     event_record(ticket=source, actor=actor, field="merged_into", before="", after=f"#{target.number}")
-    event_record(ticket=target, actor=actor, field="merged_from", before="", after=f"#{source.number}")
+    after = f"#{source.number}" + (
+        f" ({source.requester.email}, as internal notes)" if other_requester else ""
+    )
+    event_record(ticket=target, actor=actor, field="merged_from", before="", after=after)
     ticket_reindex_search(ticket=target)
     ticket_reindex_search(ticket=source)
     broadcast_ticket_changed(ticket=source, kind="merged", extra={"into": target.id})

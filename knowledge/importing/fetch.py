@@ -11,8 +11,9 @@ website. So, for every request and again for every redirect hop:
 - redirects are followed by hand, a few at most, each target checked like the first URL;
 - the body is read up to `max_bytes` and the request fails beyond that.
 
-`allow_private_hosts` names hosts (as written in URLs, e.g. "127.0.0.1" or "intranet.local") that may
-resolve to non-public addresses: the operator vouches for those hosts only. A redirect from an allowed
+`allow_private_hosts` names hosts (as written in URLs, e.g. "127.0.0.1:8080" or "intranet.local") that
+may resolve to non-public addresses, per port (a bare host: its default port only; core/safe_http.py):
+the operator vouches for those hosts only. A redirect from an allowed
 host to any other private address is still refused.
 """
 

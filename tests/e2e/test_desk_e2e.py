@@ -140,7 +140,8 @@ def _drive(browser, base_url: str, shots: str) -> None:
 
     # Search narrows the list in place (htmx swaps only the results).
     page.fill("#inbox-q", "VAT")
-    page.wait_for_function("document.querySelectorAll('[data-ticket-row]').length === 1")
+    # (a locator, not wait_for_function: Playwright evaluates strings, which the page's CSP forbids)
+    page.locator("[data-ticket-row]").nth(1).wait_for(state="detached")
     assert "Invoice shows the wrong VAT number" in page.inner_text("#inbox-results")
     assert "q=VAT" in page.url
 

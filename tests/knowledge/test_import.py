@@ -106,9 +106,14 @@ def site():
     server.server_close()
 
 
+def _host_port(site) -> str:
+    """The site's "127.0.0.1:<port>": an allowance names the port (a bare host: its default port)."""
+    return site.base.split("//", 1)[1]
+
+
 def _crawl(site, *, max_pages=20, allow=True):
     fetcher = SafeFetcher(
-        allow_private_hosts=frozenset({"127.0.0.1"}) if allow else frozenset(), max_bytes=100_000
+        allow_private_hosts=frozenset({_host_port(site)}) if allow else frozenset(), max_bytes=100_000
     )
     crawler = Crawler(site.base + "/", fetcher=fetcher, max_pages=max_pages)
     return import_records(crawler.crawl(), source=ArticleSource.WEB), crawler
@@ -222,7 +227,7 @@ def test_connection_is_pinned_to_the_checked_address(site):
     # "help.example" resolves (in this test) to the local server; the request must go to exactly that
     # address with the original Host header, not to a second DNS answer.
     fetcher = SafeFetcher(
-        allow_private_hosts=frozenset({"help.example"}),
+        allow_private_hosts=frozenset({f"help.example:{site.base.rsplit(':', 1)[1]}"}),
         resolve=lambda host, port: ["127.0.0.1"] if host == "help.example" else ["10.9.9.9"],
     )
     port = site.base.rsplit(":", 1)[1]
@@ -231,7 +236,7 @@ def test_connection_is_pinned_to_the_checked_address(site):
 
 
 def test_redirect_from_an_allowed_host_to_another_private_host_is_refused(site):
-    fetcher = SafeFetcher(allow_private_hosts=frozenset({"127.0.0.1"}))
+    fetcher = SafeFetcher(allow_private_hosts=frozenset({_host_port(site)}))
     with pytest.raises(BlockedAddress):
         fetcher.get(site.base + "/help/metadata")
     with pytest.raises(FetchError):
@@ -348,7 +353,7 @@ def test_crawl_follows_a_start_redirect_to_another_host(site):
     port = site.base.rsplit(":", 1)[1]
     site.set("/moved-help", 301, {"Location": site.base + "/"})
     fetcher = SafeFetcher(
-        allow_private_hosts=frozenset({"help.example", "127.0.0.1"}),
+        allow_private_hosts=frozenset({f"help.example:{port}", _host_port(site)}),
         resolve=lambda host, port: ["127.0.0.1"],
     )
     crawler = Crawler(f"http://help.example:{port}/moved-help", fetcher=fetcher, max_pages=20)

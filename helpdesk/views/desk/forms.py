@@ -46,7 +46,10 @@ class PropertiesForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    target_number = forms.IntegerField(min_value=1, label=_("Merge into ticket number"))
+    target_number = forms.IntegerField(min_value=1, max_value=2**31 - 1, label=_("Merge into ticket number"))
+    allow_other_requester = forms.BooleanField(
+        required=False, label=_("Merge even if the other ticket belongs to another customer")
+    )
 
 
 class BulkForm(forms.Form):

@@ -67,8 +67,10 @@ def inbox(request):
 @agent_required
 def bulk_update(request):
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        back = ""  # only a path on this site; anything else would be taken for a view name
     form = BulkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Select at least one ticket."))

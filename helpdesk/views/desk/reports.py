@@ -10,37 +10,30 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.request_input import date_param, int_param
 from core.views import agent_required
 from helpdesk import charts
 from helpdesk.models import Team
-from helpdesk.selectors.reports import Period, report_build
+from helpdesk.selectors.reports import Period, report_build, report_period
 
 PRESETS = {"7": 7, "30": 30, "90": 90}
 
 
 def _period(request) -> Period:
     today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET["from"])
-        end = dt.date.fromisoformat(request.GET["to"])
-    except (KeyError, ValueError):
-        days = PRESETS.get(request.GET.get("days", "30"), 30)
-        start, end = today - dt.timedelta(days=days - 1), today
-    if end < start:
-        start, end = end, start
-    tz = timezone.get_current_timezone()
-    return Period(
-        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    window = {"earliest": dt.date.min, "latest": dt.date.max}  # bounded by report_period
+    return report_period(
+        start=date_param(request.GET.get("from"), **window),
+        end=date_param(request.GET.get("to"), **window),
+        days=PRESETS.get(request.GET.get("days", "30"), 30),
+        today=today,
+        tz=timezone.get_current_timezone(),
     )
 
 
 @agent_required
 def reports(request):
-    try:
-        team_id = int(request.GET.get("team") or 0) or None
-    except ValueError:
-        team_id = None
+    team_id = int_param(request.GET.get("team"), default=0, low=0, high=2**31 - 1) or None
     report = report_build(user=request.user, period=_period(request), team_id=team_id)
     if request.GET.get("format") == "csv":
         return _csv(report)

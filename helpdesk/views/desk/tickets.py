@@ -154,7 +154,12 @@ def ticket_merge_into(request, ticket_id: int):
         return _after_error(request, ticket, _("Enter the number of the ticket to merge into."))
     try:
         target = ticket_access_by_number(user=request.user, number=form.cleaned_data["target_number"])
-        survivor = ticket_merge(source=ticket, target=target, actor=request.user)
+        survivor = ticket_merge(
+            source=ticket,
+            target=target,
+            actor=request.user,
+            allow_other_requester=form.cleaned_data["allow_other_requester"],
+        )
     except Http404:
         return _after_error(request, ticket, _("There is no ticket with that number."))
     except PermissionDenied:

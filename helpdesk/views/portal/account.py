@@ -44,8 +44,7 @@ def login(request):
             return redirect(_safe_next(request))
     elif request.method == "POST":
         try:
-            magic_link_request(email=request.POST.get("email", ""), ip=client_ip(request),
-                               base_url=request.build_absolute_uri("/").rstrip("/"))  # fmt: skip
+            magic_link_request(email=request.POST.get("email", ""), ip=client_ip(request))
             sent = True
         except RateLimited as exc:
             error = exc.message

@@ -3,11 +3,8 @@ from functools import wraps
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from core.client_ip import client_ip  # noqa: F401  (re-exported for the portal views)
 from helpdesk.selectors.portal import portal_customer
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def customer_required(view):

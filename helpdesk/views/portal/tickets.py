@@ -22,10 +22,11 @@ def ticket_list(request):
 @customer_required
 def ticket_detail(request, number: int):
     ticket = portal_ticket(request.customer, number)
-    error = ""
+    error, body = "", ""
     if request.method == "POST":
+        body = request.POST.get("body", "")
         try:
-            portal_reply(customer=request.customer, ticket=ticket, body=request.POST.get("body", ""),
+            portal_reply(customer=request.customer, ticket=ticket, body=body,
                          attachments=request.FILES.getlist("attachments"))  # fmt: skip
         except ApplicationError as exc:
             error = exc.message
@@ -33,7 +34,13 @@ def ticket_detail(request, number: int):
             messages.success(request, _("Your reply was sent."))
             return redirect("portal:ticket", number=number)
     survey = CsatSurvey.objects.filter(ticket=ticket, answered_at__isnull=True).first()
-    context = {"ticket": ticket, "thread": portal_messages(ticket), "error": error, "survey": survey}
+    context = {
+        "ticket": ticket,
+        "thread": portal_messages(ticket),
+        "error": error,
+        "survey": survey,
+        "body": body if error else "",  # a refused reply keeps what they typed
+    }
     return render(request, "portal/ticket.html", context, status=400 if error else 200)
 
 

@@ -76,7 +76,7 @@ class Command(BaseCommand):
             )
         else:
             url = options["url"]
-            host = (urlsplit(url).hostname or "").lower()
+            host = (urlsplit(url).netloc.rpartition("@")[2] or "").lower()  # host[:port], that port only
             fetcher = SafeFetcher(
                 allow_private_hosts=frozenset({host}) if options["allow_private"] else frozenset(),
                 max_bytes=options["max_bytes"],
