@@ -96,3 +96,4 @@ class TokenUsageAdmin(admin.ModelAdmin):
 
 import ai.admin_interactions  # noqa: E402, F401  (AI interactions, flags, handoff rules, drafts)
 import ai.admin_triage  # noqa: E402, F401  (triage admin classes register themselves)
+import ai.admin_weekly  # noqa: E402, F401  (weekly report, review queue, rollout, test runs)

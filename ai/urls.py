@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ai.views import drafts, flags, triage
+from ai.views import drafts, flags, metrics, review, testruns, triage
 
 app_name = "ai"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/drafts/", drafts.draft_regenerate, name="draft_regenerate"),
     path("tickets/<int:ticket_id>/drafts/<int:draft_id>/use/", drafts.draft_use, name="draft_use"),
     path("tickets/<int:ticket_id>/messages/<int:message_id>/flag/", flags.message_flag, name="message_flag"),
+    path("review/", review.queue, name="review_queue"),
+    path("review/<int:item_id>/", review.grade, name="review_grade"),
+    path("test-runs/", testruns.run_list, name="testrun_list"),
+    path("test-runs/new/", testruns.run_create, name="testrun_create"),
+    path("test-runs/<int:run_id>/", testruns.run_detail, name="testrun_detail"),
+    path("test-runs/<int:run_id>/repeat/", testruns.run_repeat, name="testrun_repeat"),
+    path("test-runs/<int:run_id>/items/<int:item_id>/grade/", testruns.item_grade, name="testrun_item_grade"),
+    path("metrics/", metrics.ai_metrics_page, name="metrics"),
 ]

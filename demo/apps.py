@@ -15,3 +15,8 @@ class DemoConfig(AppConfig):
 
         if load_knowledge_demo not in DEMO_EXTENSIONS:
             DEMO_EXTENSIONS.append(load_knowledge_demo)
+
+        from demo.ai_history import load_ai_history_demo  # after the help center: answers cite it
+
+        if load_ai_history_demo not in DEMO_EXTENSIONS:
+            DEMO_EXTENSIONS.append(load_ai_history_demo)

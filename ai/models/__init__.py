@@ -1,5 +1,14 @@
 """Models of the ai app, one module per domain, re-exported here."""
 
+from ai.models.evaluation import (
+    ChannelRollout,
+    ReviewItem,
+    RolloutAssignment,
+    RolloutMode,
+    TestRun,
+    TestRunItem,
+    WeeklyReport,
+)
 from ai.models.interactions import AIDraft, AIFlag, AIInteraction, HandoffRule, TicketRedaction
 from ai.models.settings import AISettings, TokenUsage
 from ai.models.triage import (
@@ -16,6 +25,13 @@ __all__ = [
     "HandoffRule",
     "TicketRedaction",
     "AISettings",
+    "ChannelRollout",
+    "ReviewItem",
+    "RolloutAssignment",
+    "RolloutMode",
+    "TestRun",
+    "TestRunItem",
+    "WeeklyReport",
     "TicketTriage",
     "TokenUsage",
     "TriageLabel",

@@ -16,6 +16,7 @@ class AIInteraction(models.Model):
         DRAFT = "draft", _("Draft")
         SUMMARY = "summary", _("Summary")
         TRIAGE = "triage", _("Triage")
+        SHADOW = "shadow", _("Shadow answer (not sent)")
 
     class Decision(models.TextChoices):
         ANSWERED = "answered", _("Answered")

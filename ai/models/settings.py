@@ -51,6 +51,20 @@ class AISettings(models.Model):
         help_text=_("Off: email tickets get a draft for the agent; chat and portal are answered directly."),
     )
 
+    # The weekly evaluation (docs/ai-evaluation.md): outcomes are computed from what happened next.
+    outcome_assume_days = models.PositiveSmallIntegerField(
+        _("assume resolved after (days)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("No customer reply this many days after an AI answer: 'assumed resolved' (never 'confirmed')."),
+    )  # fmt: skip
+    outcome_reopen_days = models.PositiveSmallIntegerField(
+        _("reopen window (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("The customer coming back on the same matter within this many days counts as 'reopened'."),
+    )  # fmt: skip
+    review_sample_size = models.PositiveSmallIntegerField(
+        _("weekly review sample"), default=50, validators=[MaxValueValidator(1000)],
+        help_text=_("AI answers sampled each week for agents to grade (accuracy review)."),
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("AI settings")
         verbose_name_plural = _("AI settings")

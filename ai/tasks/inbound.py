@@ -15,10 +15,13 @@ from django_q.tasks import async_task
 
 from ai.models import AIInteraction
 from ai.pipelines.summary import MIN_MESSAGES
-from ai.selectors.inbound import ANSWER, channel_policy, customer_message_get, inbound_handled
+from ai.selectors.inbound import ANSWER, OFF, SHADOW, channel_policy, customer_message_get, inbound_handled
+from ai.selectors.rollout import rollout_decide
 from ai.selectors.triage import ticket_is_triaged
 from ai.services.answers import inbound_answer
 from ai.services.drafts import draft_create, draft_match_reply
+from ai.services.rollout import rollout_assignment_record
+from ai.services.sandbox import shadow_answer
 from ai.services.summaries import ticket_summary_refresh
 from ai.tasks.triage import triage_ticket
 from helpdesk.models import Message, Ticket
@@ -45,11 +48,19 @@ def handle_inbound(ticket_id: int, message_id: int) -> str:
     ticket = message.ticket
     _ensure_triaged(ticket)
     ticket.refresh_from_db()
-    if channel_policy(ticket=ticket) == ANSWER:
+    rollout_assignment_record(ticket=ticket, decision=rollout_decide(ticket=ticket))
+    policy = channel_policy(ticket=ticket)
+    if policy == OFF:
+        return "off"
+    if policy == ANSWER:
         interaction = inbound_answer(ticket=ticket, message=message)
         if interaction.decision == AIInteraction.Decision.HANDED_OFF:
             _draft_quietly(ticket, message)
         return interaction.decision
+    if policy == SHADOW:
+        shadow_answer(ticket=ticket, message=message)
+        _draft_quietly(ticket, message)
+        return "shadow"
     _draft_quietly(ticket, message)
     return "drafted"
 

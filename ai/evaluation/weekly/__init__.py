@@ -1,0 +1,2 @@
+"""The weekly evaluation loop: outcome classes, the weekly report builder, its CSV and SVG charts.
+See docs/ai-evaluation.md."""
