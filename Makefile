@@ -9,7 +9,7 @@ PORT ?= 8000
 export XDG_RUNTIME_DIR ?= /tmp
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test lint format bench demo migrate browser clean-db
+.PHONY: install run serve test lint format bench demo migrate browser imap-server clean-db
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,14 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "warning: could not install chromium; browser tests will be skipped"; }
 
-test: install browser
+# A real IMAP server for the email channel tests (Debian's dovecot; the tests start their own instance).
+imap-server:
+	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || { \
+		echo "Installing Debian dovecot-imapd for the email tests ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) \
+		|| echo "warning: could not install dovecot-imapd; IMAP tests will be skipped"; }
+
+test: install browser imap-server
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: install
@@ -55,3 +62,6 @@ format: install
 bench: migrate
 	$(PY) bench/inbox.py
 	@for b in bench/retrieval.py; do [ -f $$b ] && $(PY) $$b || true; done
+	$(PY) bench/email_fuzz.py --count 1000 --big 1
+	@[ -d ../shared/datasets/email_fixtures ] && $(PY) bench/email_fixtures.py || true
+	$(PY) bench/chat_load.py --clients 200 --json

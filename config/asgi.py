@@ -7,13 +7,27 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
-from config.routing import websocket_urlpatterns  # noqa: E402
+from config.routing import public_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
+from core.client_ip import TrustedProxyMiddleware  # noqa: E402
+from core.ws_origin import SameOriginValidator  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+# The client address behind the trusted reverse proxies (HELMDESK_TRUSTED_PROXIES), for every scope.
+application = TrustedProxyMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": URLRouter(
+                [
+                    *public_websocket_urlpatterns,
+                    # everything else: same-host pages of signed-in users (re_path("") keeps the whole path)
+                    re_path(
+                        r"",
+                        SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+                    ),
+                ]
+            ),
+        }
+    )
 )

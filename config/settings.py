@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,8 +63,12 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "django_q",
+    "axes",
+    "csp",
     "gateway",
     "helpdesk",
+    "emailchannel",
+    "chat",
     "knowledge",
     "ai",
     "demo",
@@ -70,7 +76,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.InputNormalizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AgentTimezoneMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -146,7 +156,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, which breaks the channel
+                # layer's blocking receive (django/channels_redis#422): no client-side read timeout.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
                 "prefix": os.environ.get("HELMDESK_CHANNELS_PREFIX", "helmdesk"),
             },
         }
@@ -180,6 +192,23 @@ if REDIS_URL:
 
 # --- Auth -----------------------------------------------------------------------------------
 LOGIN_URL = "desk:login"
+
+# Brute-force protection (core/login_throttle.py, django-axes): per account and per client address.
+AUTHENTICATION_BACKENDS = [
+    "core.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("HELMDESK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("HELMDESK_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "core.login_throttle.login_username"
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_VERBOSE = False
+# Failed API authentication (bad tokens) per client address: helpdesk/api/auth.py.
+HELMDESK_API_AUTH_FAILURE_LIMIT = int(os.environ.get("HELMDESK_API_AUTH_FAILURE_LIMIT", "20"))
+HELMDESK_API_AUTH_FAILURE_WINDOW_S = int(os.environ.get("HELMDESK_API_AUTH_FAILURE_WINDOW_S", "600"))
 LOGIN_REDIRECT_URL = "desk:inbox"
 LOGOUT_REDIRECT_URL = "desk:login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -225,6 +254,15 @@ HELMDESK_ATTACHMENT_ALLOWED_TYPES = env_list(
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,message/rfc822",
 )
+# Reverse proxies in front of daphne (core/client_ip.py, docs/deployment.md): "" trusts none (the
+# X-Forwarded-For header is ignored), a number N trusts the N nearest hops, or a list of networks.
+HELMDESK_TRUSTED_PROXIES = os.environ.get("HELMDESK_TRUSTED_PROXIES", "")
+# Remote images in customer messages are never loaded by the page; an agent may ask to see them,
+# fetched through the SSRF-safe client (helpdesk/views/desk/remote_images.py).
+HELMDESK_REMOTE_IMAGE_MAX_BYTES = int(os.environ.get("HELMDESK_REMOTE_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
+HELMDESK_REMOTE_IMAGE_ALLOW_PRIVATE_HOSTS = env_list("HELMDESK_REMOTE_IMAGE_ALLOW_PRIVATE_HOSTS")
+# The input edge (core/request_input.py): query values longer than this are refused with a 400.
+HELMDESK_QUERY_VALUE_MAX_CHARS = int(os.environ.get("HELMDESK_QUERY_VALUE_MAX_CHARS", "2000"))
 # Agents see only their teams' tickets unless this is on.
 HELMDESK_AGENTS_SEE_ALL = env_bool("HELMDESK_AGENTS_SEE_ALL", default=False)
 
@@ -240,6 +278,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Helmdesk <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The email channel (docs/email.md): loop protection, spam header, web replies by mail.
+HELMDESK_EMAIL_AUTO_REPLY_CAP = int(os.environ.get("HELMDESK_EMAIL_AUTO_REPLY_CAP", "5"))  # per address/hour
+HELMDESK_EMAIL_SPAM_HEADER = os.environ.get("HELMDESK_EMAIL_SPAM_HEADER", "X-Spam-Flag")
+HELMDESK_EMAIL_SPAM_THRESHOLD = float(os.environ.get("HELMDESK_EMAIL_SPAM_THRESHOLD", "5.0"))
+HELMDESK_EMAIL_WEB_REPLIES = env_bool("HELMDESK_EMAIL_WEB_REPLIES", default=True)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -256,6 +299,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "helpdesk.api.errors.api_exception_handler",
+    # REMOTE_ADDR is already the client (core/client_ip.py); never read X-Forwarded-For again.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -282,6 +327,25 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy on every response (django-csp; docs/security.md). Scripts and styles only
+# from our own static files (or a per-request nonce, {{ CSP_NONCE }}); images only from our origin or
+# data: URLs, so an <img> in a customer's email can never call a remote host from an agent's browser.
+# Responses that set their own policy keep it (attachment downloads: default-src 'none'; sandbox).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],
+        "style-src": ["'self'", CSP_NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],  # fetch, htmx and same-host WebSockets (CSP 3)
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 if PRODUCTION:
     DEBUG = False
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

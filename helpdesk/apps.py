@@ -10,10 +10,13 @@ class HelpdeskConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules load models, which the app registry only
         # allows once every app is set up.
+        from django.contrib.auth.signals import user_logged_out
+
         from core.views import register_agent_lookup
-        from helpdesk import csat_hooks, db_checks, webhook_hooks  # noqa: F401  (db_checks: pgvector check)
+        from helpdesk import csat_hooks, db_checks, events, webhook_hooks  # noqa: F401  (db_checks: pgvector check)
         from helpdesk.selectors.access import agent_for
 
         register_agent_lookup(agent_for)
         webhook_hooks.register()
         csat_hooks.register()
+        user_logged_out.connect(events.session_sockets_close, dispatch_uid="helpdesk-close-sockets")

@@ -15,6 +15,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.mail import send_mail
+
 logger = logging.getLogger(__name__)
 
 
@@ -61,3 +63,52 @@ def portal_suggestion_url(article_id: int) -> str | None:
     if _portal_suggester is None:
         return None
     return _portal_suggester.article_url(article_id)
+
+
+# --- System mail (CSAT surveys, sign-in links): one way out, owned by the email channel ----------
+
+SystemMailSender = Callable[..., None]  # sender(to=, subject=, body=) -> None; raises on failure
+_system_mail_sender: SystemMailSender | None = None
+
+
+def register_system_mail_sender(sender: SystemMailSender | None) -> None:
+    """Set (or, with None, remove) how system mail leaves (the email channel registers its own:
+    a configured mailbox as sender, clean headers, Auto-Submitted)."""
+    global _system_mail_sender
+    _system_mail_sender = sender
+
+
+def system_mail_send(*, to: str, subject: str, body: str, fail_silently: bool = False) -> None:
+    """Send one automatic mail to a customer; with no sender registered, Django's send_mail.
+    `fail_silently` logs a failure instead of raising it."""
+    try:
+        if _system_mail_sender is None:
+            send_mail(subject, body, None, [to], fail_silently=False)
+        else:
+            _system_mail_sender(to=to, subject=subject, body=body)
+    except Exception:
+        if not fail_silently:
+            raise
+        logger.exception("system mail to %s failed", to)
+
+
+# --- Desk navigation: sections the channel apps add to the desk's top bar -----------------------
+
+
+@dataclass(frozen=True)
+class DeskSection:
+    label: Callable[[], str] | str  # shown in the top bar (a lazy translation is fine)
+    url: str  # absolute path, e.g. "/desk/chat/"
+    order: int = 50  # Inbox 10, Knowledge base 20, Reports 30; higher goes further right
+
+
+_desk_sections: dict[str, DeskSection] = {}
+
+
+def register_desk_section(key: str, section: DeskSection) -> None:
+    """Add (or replace) a top-bar section of the desk; the app that owns the page registers it."""
+    _desk_sections[key] = section
+
+
+def desk_sections() -> list[DeskSection]:
+    return sorted(_desk_sections.values(), key=lambda section: (section.order, section.url))

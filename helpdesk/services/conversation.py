@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ class Outcome:
     REPLIED = "replied"
     REOPENED = "reopened"
     FOLLOW_UP = "follow_up"
+    DUPLICATE = "duplicate"  # a resend (same client_id) of a message already received
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,21 @@ def conversation_receive(
     assignee: Agent | None = None,
     tags: Iterable[str] = (),
     language: str = "",
+    client_id: str = "",
 ) -> Received:
     """Receive a customer's words. `thread_hint` is the ticket they answer (None: a new request).
     `raw_payload` is what arrived (bytes for email); a channel that stored it already passes
     `raw_input`. Priority, team, assignee, tags and language apply to a new ticket only.
 
     Not atomic on purpose: the raw input must be committed before processing starts. Callers must
-    not wrap this in a transaction of their own, or a failure would roll the raw input back too."""
+    not wrap this in a transaction of their own, or a failure would roll the raw input back too.
+
+    `client_id` is the sender's own id for the message (chat): a resend with the same id in the same
+    thread returns the message already stored (outcome DUPLICATE), stores nothing and fires no hook."""
+    if client_id and thread_hint is not None:
+        duplicate = _duplicate_of(thread_hint=thread_hint, client_id=client_id)
+        if duplicate is not None:
+            return duplicate
     if raw_input is None:
         if raw_payload is None:
             raw_payload = (
@@ -105,8 +114,14 @@ def conversation_receive(
                 raw_input=raw_input, thread_hint=thread_hint, attachments=list(attachments),
                 email_message_id=email_message_id, email_in_reply_to=email_in_reply_to, actor=actor,
                 actor_label=actor_label, priority=priority, team=team, assignee=assignee, tags=tags,
-                language=language,
+                language=language, client_id=client_id,
             )  # fmt: skip
+    except IntegrityError:
+        duplicate = _duplicate_of(thread_hint=thread_hint, client_id=client_id) if client_id else None
+        if duplicate is None or thread_hint is None:
+            raise
+        RawInput.objects.filter(pk=raw_input.pk).update(status=RawInput.Status.DISCARDED, error="duplicate")
+        return duplicate
     except Exception as error:
         raw_input_quarantine(raw_input=raw_input, error=f"{type(error).__name__}: {error}")
         raise
@@ -139,7 +154,7 @@ def _receive(*, sender: Customer, raw_input: RawInput, thread_hint: Ticket | Non
         ticket=ticket, author_kind=Message.AuthorKind.CUSTOMER, author_customer=sender,
         body_text=values["body_text"], body_html=values["body_html"], raw=text_payload, raw_input=raw_input,
         attachments=values["attachments"], email_message_id=values["email_message_id"],
-        email_in_reply_to=values["email_in_reply_to"],
+        email_in_reply_to=values["email_in_reply_to"], client_id=values["client_id"],
     )  # fmt: skip
     ticket = message.ticket
     if outcome == Outcome.REOPENED:
@@ -156,6 +171,19 @@ def _receive(*, sender: Customer, raw_input: RawInput, thread_hint: Ticket | Non
     if outcome in (Outcome.CREATED, Outcome.FOLLOW_UP):
         run_hooks("ticket_created", ticket=ticket)
     return Received(ticket=ticket, message=message, outcome=outcome, raw_input=raw_input)
+
+
+def _duplicate_of(*, thread_hint: Ticket, client_id: str) -> Received | None:
+    """The message a resend repeats: same client id, in the thread or the ticket it was merged into."""
+    ticket = _surviving_ticket(thread_hint)
+    message = (
+        Message.objects.select_related("raw_input")
+        .filter(ticket_id__in={thread_hint.pk, ticket.pk}, client_id=client_id[:64])
+        .first()
+    )
+    if message is None:
+        return None
+    return Received(ticket=ticket, message=message, outcome=Outcome.DUPLICATE, raw_input=message.raw_input)
 
 
 def _surviving_ticket(ticket: Ticket) -> Ticket:

@@ -81,6 +81,7 @@ def reply_send(
     attachments: Iterable = (),
     is_notice: bool = False,
     raw: str = "",
+    client_id: str = "",
 ) -> Message:
     """Store a public reply as queued and deliver it through the ticket's channel after commit.
     `is_notice` marks a message that tells the customer what happens next (a handoff notice)
@@ -95,6 +96,7 @@ def reply_send(
         body_html=body_html, citations=citations, ai_mode=ai_mode, attachments=attachments, raw=raw,
         is_notice=is_notice or author_kind == AuthorKind.SYSTEM,
         delivery_channel=delivery_channel_for(ticket), delivery_status=DeliveryStatus.QUEUED,
+        client_id=client_id,
     )  # fmt: skip
     ticket = message.ticket
     if author_kind == AuthorKind.AGENT and ticket.status == TicketStatus.NEW:

@@ -56,6 +56,7 @@ def message_post(
     attachments: Iterable = (),
     delivery_channel: str = "",
     delivery_status: str = "",
+    client_id: str = "",
 ) -> Message:
     """Append one message. HTML is sanitised; plain text is escaped."""
     if author_kind not in AuthorKind.values:
@@ -88,6 +89,7 @@ def message_post(
         email_in_reply_to=email_in_reply_to[:300],
         delivery_channel=delivery_channel[:10],
         delivery_status=delivery_status,
+        client_id=client_id[:64],
     )
     for uploaded in attachments:
         attachment_add(ticket=ticket, message=message, uploaded=uploaded)

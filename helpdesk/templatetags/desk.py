@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from helpdesk import extensions
 from helpdesk.services.sla import sla_remaining
 
 register = template.Library()
@@ -59,3 +60,9 @@ def sla_badge(ticket) -> str:
         date_format(local_due, "DATETIME_FORMAT"),
         label,
     )
+
+
+@register.simple_tag
+def desk_sections() -> list:
+    """Top-bar sections other apps registered (chat queue, email quarantine), in their order."""
+    return extensions.desk_sections()

@@ -45,9 +45,13 @@ class FlakyChannel:
 @pytest.fixture
 def email_channel():
     adapter = FlakyChannel()
+    registered = delivery._adapters.get("email")  # the real email channel's, when installed
     delivery_adapter_register("email", adapter)
     yield adapter
-    delivery._adapters.pop("email", None)
+    if registered is None:
+        delivery._adapters.pop("email", None)
+    else:
+        delivery_adapter_register("email", registered)
 
 
 @pytest.fixture

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from helpdesk.views.desk import agent_settings, api_tokens, attachments, inbox, reports, tickets
+from helpdesk.views.desk import (
+    agent_settings,
+    api_tokens,
+    attachments,
+    inbox,
+    remote_images,
+    reports,
+    tickets,
+)
 
 app_name = "desk"
 
@@ -25,6 +33,7 @@ urlpatterns = [
         name="message_retry",
     ),
     path("attachments/<int:attachment_id>/", attachments.attachment_download, name="attachment"),
+    path("remote-image/", remote_images.remote_image, name="remote_image"),
     path("settings/", agent_settings.agent_settings, name="settings"),
     path("reports/", reports.reports, name="reports"),
     path("settings/api-tokens/", api_tokens.token_create, name="api_token_create"),
