@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import json
-
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -53,13 +51,6 @@ class AgentChatConsumer(ConversationSocket):
     include_internal = True
     agent = None
     session = None
-
-    @classmethod
-    async def decode_json(cls, text_data):
-        try:
-            return json.loads(text_data)
-        except ValueError:
-            return None
 
     async def connect(self):
         session_id = self.scope["url_route"]["kwargs"]["session_id"]

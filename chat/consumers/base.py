@@ -8,6 +8,7 @@ the database and sends them in order: nothing missed, nothing twice, whichever p
 from __future__ import annotations
 
 import asyncio
+import json
 
 from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -49,6 +50,14 @@ class ConversationSocket(AsyncJsonWebsocketConsumer):
     last_seq: int = 0
     include_internal = False
     streams_answers = False
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        """A frame that is not JSON becomes None (answered with an error), never a crash."""
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
 
     async def conversation_join(self, ticket_id: int | None) -> None:
         if ticket_id == self.ticket_id:

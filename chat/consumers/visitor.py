@@ -7,8 +7,6 @@ ever reaches their own conversation; messages are limited in size and rate (per 
 
 from __future__ import annotations
 
-import json
-
 from django.utils.translation import gettext as _
 
 from chat import limits
@@ -34,13 +32,6 @@ class VisitorConsumer(ConversationSocket):
     streams_answers = True
     widget = None
     visitor = None
-
-    @classmethod
-    async def decode_json(cls, text_data):
-        try:
-            return json.loads(text_data)
-        except ValueError:
-            return None
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
