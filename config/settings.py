@@ -139,6 +139,11 @@ DB_POOL_MAX = int(os.environ.get("HELMDESK_DB_POOL_MAX", "10"))
 # between processes. Workers open a connection per task instead.
 if "qcluster" in sys.argv:
     DB_POOL_MAX = 0
+# Nor in the test process: test clients and communicators run requests in threads that a transactional
+# test never hands back to the pool, so a long suite ran it dry (PoolTimeout). Servers that tests
+# start as separate processes (daphne for the browser and multi-process tests) keep their pool.
+if TESTING:
+    DB_POOL_MAX = 0
 if DB_POOL_MAX > 0:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

@@ -96,7 +96,7 @@ async def _csrf_token() -> str:
 def test_spoofed_forwarded_for_does_not_escape_the_per_ip_limit(settings, monkeypatch, trusted):
     """Through the real ASGI stack: N magic-link requests per IP and hour, then a clear refusal."""
     settings.HELMDESK_TRUSTED_PROXIES = trusted
-    monkeypatch.setitem(portal_services.LIMITS, "magic_ip", (3, 3600))  # few requests: a small pool
+    monkeypatch.setitem(portal_services.LIMITS, "magic_ip", (3, 3600))  # a few requests are enough
 
     async def scenario():
         csrf = await _csrf_token()
