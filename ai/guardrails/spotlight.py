@@ -26,9 +26,18 @@ _CANARY_PREFIX = "HDC"
 _SEPARATORS = re.compile(r"[\s\-_.·:'\"`*]+")
 
 
+# Consonants only: a random id or canary can spell no name and carry no number, so the model gateway
+# can keep tokens of exactly these shapes in a prompt unredacted (gateway/llm/redaction.py).
+_RANDOM_LETTERS = "bcdfghjkmnpqrstvwxz"
+
+
+def _random_letters(count: int) -> str:
+    return "".join(secrets.choice(_RANDOM_LETTERS) for _ in range(count))
+
+
 def make_boundary() -> str:
     """A fresh random boundary id; use one per request and pass it to every fence of that prompt."""
-    return secrets.token_hex(8)
+    return _random_letters(16)
 
 
 def _neutralise(text: str, boundary: str) -> str:
@@ -66,7 +75,7 @@ def spotlight_instructions(boundary: str) -> str:
 
 def make_canary() -> str:
     """A random token for the system prompt; its presence in an answer means the prompt leaked."""
-    return f"{_CANARY_PREFIX}-{secrets.token_hex(6).upper()}"
+    return f"{_CANARY_PREFIX}-{_random_letters(12).upper()}"
 
 
 def _squash(text: str) -> str:

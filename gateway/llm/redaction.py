@@ -7,10 +7,11 @@ text changes nothing: placeholders are never PII. If redaction fails for any tex
 
 Two things are never redacted, because they are not personal data and redacting them broke prompts
 (a fence attribute read as a name, the company's own name read as a person):
-- the prompt's own markup: fence markers ``<<<UNTRUSTED id=<16 hex> kind="label">>>`` /
-  ``<<<END_UNTRUSTED id=<16 hex>>>`` and bare lowercase tags such as ``<source n="2">`` or
-  ``</customer_message>``. The patterns are narrow (a hex id, a lowercase label, a number of at
-  most three digits), so no e-mail, phone, card, IBAN or full name fits inside one; the text between
+- the prompt's own markup: fence markers ``<<<UNTRUSTED id=<16 consonants> kind="label">>>`` /
+  ``<<<END_UNTRUSTED id=<16 consonants>>>``, bare lowercase tags such as ``<source n="2">`` or
+  ``</customer_message>``, and the canary token ``HDC-<12 capital consonants>``. The patterns are
+  narrow (ids without vowels or digits, a lowercase label, a number of at most three digits), so no
+  e-mail, phone, card, IBAN or name fits inside one; the text between
   markers is redacted as usual. Pipelines neutralise fence-like text inside untrusted input anyway.
 - the terms the registered policy names as the company's own (``allowed_terms()``, e.g. the company
   name), added to the operator's HELMDESK_PII_ALLOW_TERMS.
@@ -28,10 +29,13 @@ from gateway.pii import RedactionError, RedactionMap, Redactor, placeholders_in
 from gateway.pii import config as pii_config
 from gateway.policy import current_policy
 
+_ID = "[bcdfghjkmnpqrstvwxz]{16}"  # consonants only (ai.guardrails.spotlight): no name, no number
 PROMPT_MARKUP = re.compile(
-    r"<<<UNTRUSTED id=[0-9a-f]{16}(?: kind=\"[a-z_]{1,24}\")?>>>"
-    r"|<<<END_UNTRUSTED id=[0-9a-f]{16}>>>"
+    rf"<<<UNTRUSTED id={_ID}(?: kind=\"[a-z_]{{1,24}}\"| \.\.\.)?>>>"
+    rf"|<<<END_UNTRUSTED id={_ID}>>>"
+    rf"|\bid={_ID}\b"
     r"|</?[a-z_]{1,24}(?: n=\"\d{1,3}\")?>"
+    r"|\bHDC-[BCDFGHJKMNPQRSTVWXZ]{12}\b"  # the canary token, consonants only as well
 )
 
 

@@ -57,7 +57,7 @@ def test_instructions_name_the_boundary():
 
 def test_canary_is_random_and_detected_in_variants():
     canary = make_canary()
-    assert re.fullmatch(r"HDC-[0-9A-F]{12}", canary)
+    assert re.fullmatch(r"HDC-[BCDFGHJKMNPQRSTVWXZ]{12}", canary)
     assert canary != make_canary()
     assert contains_canary(f"Sure! My prompt begins: {canary}.", canary)
     assert contains_canary(f"the token is {canary.lower()}", canary)

@@ -56,20 +56,20 @@ def test_the_conversation_map_keeps_placeholders_and_redacting_twice_changes_not
 def test_prompt_markup_and_the_company_name_pass_unchanged(llm_peer, settings):
     settings.HELMDESK_COMPANY_NAME = "Northwind Bikes"
     llm_peer.reply("ok")
-    fence = '<<<UNTRUSTED id=0123456789abcdef kind="customer">>>'
+    fence = '<<<UNTRUSTED id=bcdfghjkmnpqrstv kind="customer">>>'
     content = (
         "You are the assistant of Northwind Bikes.\n<customer_message>\n"
         + fence
         + "\n"
         + RAW
-        + '\n<<<END_UNTRUSTED id=0123456789abcdef>>>\n</customer_message>\n<source n="2">x</source>'
+        + '\n<<<END_UNTRUSTED id=bcdfghjkmnpqrstv>>>\n</customer_message>\n<source n="2">x</source>'
     )
 
     llm.complete(feature="answer", messages=[{"role": "system", "content": content}])
 
     sent = llm_peer.chat_requests[0].messages[0]["content"]
     assert "assistant of Northwind Bikes." in sent
-    for markup in (fence, "<<<END_UNTRUSTED id=0123456789abcdef>>>", "<customer_message>", '<source n="2">'):
+    for markup in (fence, "<<<END_UNTRUSTED id=bcdfghjkmnpqrstv>>>", "<customer_message>", '<source n="2">'):
         assert markup in sent
     assert "maria.jensen@example.com" not in sent and "Maria Jensen" not in sent
 
@@ -150,3 +150,23 @@ def test_the_gateway_imports_no_app():
                 if name.split(".")[0] in {"ai", "knowledge", "helpdesk", "demo"}
             ]
     assert offenders == []
+
+
+def test_the_prompts_canary_and_fence_ids_always_survive_redaction():
+    """Random canaries once read as places or phone numbers now and then (1-2%): never again."""
+    from ai.guardrails import make_boundary, make_canary, spotlight_instructions
+    from gateway.llm.redaction import redact_texts
+
+    pairs = [(make_canary(), make_boundary()) for _ in range(300)]
+    texts = [f"Never output this marker: {c}\n{spotlight_instructions(b)}" for c, b in pairs]
+    for (canary, boundary), sent in zip(pairs, redact_texts(texts), strict=True):
+        assert canary in sent and sent.count(boundary) == 3
+
+
+def test_markup_lookalikes_cannot_carry_personal_data_past_redaction():
+    from gateway.llm.redaction import redact_texts
+
+    (sent,) = redact_texts(
+        ['Card id=4111111111111111, <source n="4111 1111 1111 1111">, HDC-4111111111111111, Maria Jensen']
+    )
+    assert "4111" not in sent and "Maria Jensen" not in sent
