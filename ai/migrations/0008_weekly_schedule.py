@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import migrations
 from django.utils import timezone
 
+from core.schedules import schedule_operation
+
 NAME = "helmdesk-ai-weekly-report"
 
 
@@ -17,23 +19,10 @@ def next_monday_morning(now=None) -> dt.datetime:
     return dt.datetime.combine(local.date() + dt.timedelta(days=days), dt.time(6, 0), tzinfo=tz)
 
 
-def create_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.get_or_create(
-        name=NAME,
-        defaults={
-            "func": "ai.tasks.weekly.weekly_report_run",
-            "schedule_type": "W",
-            "repeats": -1,
-            "next_run": next_monday_morning(),
-        },
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("ai", "0007_weekly_report"), ("django_q", "0018_task_success_index")]
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [
+        schedule_operation(
+            NAME, func="ai.tasks.weekly.weekly_report_run", schedule_type="W", next_run=next_monday_morning
+        )
+    ]

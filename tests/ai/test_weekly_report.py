@@ -113,7 +113,7 @@ def test_the_schedule_is_registered_once():
     assert schedule.func == "ai.tasks.weekly.weekly_report_run" and schedule.schedule_type == Schedule.WEEKLY
     assert timezone.localtime(schedule.next_run, timezone.get_default_timezone()).weekday() == 0  # Monday
     migration = importlib.import_module("ai.migrations.0008_weekly_schedule")
-    migration.create_schedule(django_apps, None)  # running it again adds nothing
+    migration.Migration.operations[0].code(django_apps, None)  # running it again adds nothing
     assert Schedule.objects.filter(name="helmdesk-ai-weekly-report").count() == 1
 
 
