@@ -215,7 +215,9 @@ def test_message_post_is_a_plain_append_with_no_decisions(
 
 def test_the_retry_task_is_scheduled():
     migration = import_module("helpdesk.migrations.0007_schedule_delivery_retry")
-    migration.Migration.operations[0].code(apps, None)  # what migrate ran (a flushing test may have removed it)
+    migration.Migration.operations[0].code(
+        apps, None
+    )  # what migrate ran (a flushing test may have removed it)
     migration.Migration.operations[0].code(apps, None)
     schedule = Schedule.objects.get(name="helmdesk-delivery-retry")
     assert schedule.func == "helpdesk.tasks.delivery_retry" and schedule.repeats == -1
