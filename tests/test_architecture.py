@@ -42,7 +42,8 @@ ALLOWED = {
     "chat": {"helpdesk", "core", "gateway"},
     "knowledge": {"helpdesk", "core", "gateway"},
     "ai": {"knowledge", "chat", "emailchannel", "helpdesk", "core", "gateway"},
-    "demo": {"ai", "knowledge", "chat", "emailchannel", "helpdesk", "core", "gateway"},
+    "outreach": {"ai", "knowledge", "chat", "emailchannel", "helpdesk", "core", "gateway"},
+    "demo": {"outreach", "ai", "knowledge", "chat", "emailchannel", "helpdesk", "core", "gateway"},
     "config": set(report.PROJECT_PACKAGES) - {"config"},
 }
 

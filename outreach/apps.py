@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "outreach"
+    verbose_name = _("Proactive outreach")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: the services load models, allowed only once every app is set up.
+        from core.hooks import register
+        from helpdesk.extensions import DeskSection, register_desk_section
+        from outreach.services import hooks
+
+        register("ticket_created", hooks.on_ticket_created)
+        # Fired by whoever detects a theme spike (ai/insights): run_hooks("theme_spiked", ...)
+        register(hooks.THEME_SPIKE_HOOK, hooks.on_theme_spiked)
+        register_desk_section("outreach", DeskSection(label=_("Outreach"), url="/desk/outreach/", order=45))
