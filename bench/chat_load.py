@@ -213,7 +213,17 @@ def start_server(args) -> tuple[subprocess.Popen, str]:
     raise SystemExit("daphne did not start")
 
 
-def print_report(args, stats: Stats, elapsed: float) -> dict:
+def process_cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of a process (Linux), to report the server's cost per message
+    independently of how busy the machine is."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def print_report(args, stats: Stats, elapsed: float, server_cpu_s: float | None = None) -> dict:
     sent, delivered = len(stats.sent), len(stats.acked)
     result = {
         "clients": args.clients, "sent": sent, "delivered": delivered, "lost": sent - delivered,
@@ -229,7 +239,12 @@ def print_report(args, stats: Stats, elapsed: float) -> dict:
         ("connect+hello p99 ms", round(percentile(stats.connect_ms, 99), 1)),
         ("throughput msg/s", round(sent / elapsed, 1) if elapsed else 0), ("wall s", round(elapsed, 1)),
         ("errors", ", ".join(f"{k}={v}" for k, v in sorted(stats.errors.items())) or "none"),
+        ("load average (1 min) at the end", round(os.getloadavg()[0], 2)),
     ]  # fmt: skip
+    if server_cpu_s is not None:
+        ops = sent + len(stats.connect_ms)
+        rows.append(("daphne CPU s (total)", round(server_cpu_s, 1)))
+        rows.append(("daphne CPU ms per op (message or hello)", round(server_cpu_s * 1000 / max(1, ops), 1)))
     width = max(len(name) for name, _ in rows)
     print(f"{'metric':<{width}}  value")
     for name, value in rows:
@@ -248,10 +263,15 @@ def main() -> int:
         else:
             key = prepare_database(args)
             proc, url = start_server(args)
+            print(f"daphne pid {proc.pid} at {url}", flush=True)
         ws_url = url.replace("http", "ws", 1) + f"/ws/chat/{key}/"
+        print(f"load average (1 min) at the start: {os.getloadavg()[0]:.2f}")
+        cpu_before = process_cpu_s(proc.pid) if proc else None
         begin = time.monotonic()
         stats = asyncio.run(run_clients(args, ws_url))
-        result = print_report(args, stats, time.monotonic() - begin)
+        cpu_after = process_cpu_s(proc.pid) if proc else None
+        server_cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+        result = print_report(args, stats, time.monotonic() - begin, server_cpu)
     finally:
         if proc is not None:
             proc.terminate()

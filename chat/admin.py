@@ -12,7 +12,18 @@ class ChatWidgetAdmin(admin.ModelAdmin):
         ("Look", {"fields": ["colour", "position", "language", "greeting", "offline_text"]}),
         (
             "Visitors",
-            {"fields": ["ask_name", "email_rule", "identity_secret", "max_message_chars", "ai_first_answer"]},
+            {
+                "fields": [
+                    "ask_name",
+                    "email_rule",
+                    "identity_secret",
+                    "max_message_chars",
+                    "allow_attachments",
+                    "ai_first_answer",
+                    "stream_tokens",
+                    "use_business_hours",
+                ]
+            },  # fmt: skip
         ),
     ]
 
@@ -26,10 +37,20 @@ class VisitorAdmin(admin.ModelAdmin):
 
 @admin.register(ChatSession)
 class ChatSessionAdmin(admin.ModelAdmin):
-    list_display = ["pk", "widget", "visitor", "ticket", "status", "agent", "created_at", "csat_rating"]
-    list_filter = ["status", "widget"]
+    list_display = [
+        "pk",
+        "widget",
+        "visitor",
+        "ticket",
+        "status",
+        "agent",
+        "offline",
+        "created_at",
+        "csat_rating",
+    ]
+    list_filter = ["status", "widget", "offline"]
     readonly_fields = ["widget", "visitor", "ticket", "status", "agent", "waiting_since", "accepted_at",
-                       "closed_at", "csat_rating", "created_at"]  # fmt: skip
+                       "closed_at", "csat_rating", "offline", "created_at"]  # fmt: skip
 
     def has_add_permission(self, request):
         return False

@@ -55,6 +55,20 @@ class ChatWidget(models.Model):
         help_text=_("The host website signs a logged-in customer's email with HMAC-SHA256 and this secret."),
     )  # fmt: skip
     ai_first_answer = models.BooleanField(_("AI answers first"), default=True)
+    stream_tokens = models.BooleanField(
+        _("stream the AI's words as they are written"), default=True,
+        help_text=_("The model's text appears while it is generated and is replaced by the checked answer "
+                    "(or withdrawn when the checks fail). Off: the checked answer appears at once."),
+    )  # fmt: skip
+    use_business_hours = models.BooleanField(
+        _("offline outside business hours"), default=True,
+        help_text=_("Uses the business hours of the team's SLA policy (or the default policy)."),
+    )  # fmt: skip
+    allow_attachments = models.BooleanField(_("visitors may attach files"), default=True)
+    on_help_center = models.BooleanField(
+        _("offer on the help center"), default=False,
+        help_text=_("Adds this widget and a “Chat with us” button to the help center and the portal."),
+    )  # fmt: skip
     max_message_chars = models.PositiveIntegerField(_("longest message (characters)"), default=4000)
     team = models.ForeignKey(
         "helpdesk.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
@@ -118,6 +132,10 @@ class ChatSession(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     csat_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    offline = models.BooleanField(
+        _("started while offline"), default=False,
+        help_text=_("Replies are also emailed to the visitor's email, when they left one."),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:session_id>/accept/", views.accept, name="accept"),
     path("<int:session_id>/transfer/", views.transfer, name="transfer"),
     path("<int:session_id>/close/", views.close, name="close"),
+    path("<int:session_id>/macro/", views.macro, name="macro"),
 ]

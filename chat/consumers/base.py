@@ -15,7 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import connections
 
 from chat.groups import conversation_group
-from chat.selectors.messages import messages_after
+from chat.selectors.messages import PAGE, messages_after
 
 STREAM_CHUNK_WORDS = 3
 
@@ -73,19 +73,26 @@ class ConversationSocket(AsyncJsonWebsocketConsumer):
         if self.ticket_id is not None:
             await self.channel_layer.group_discard(conversation_group(self.ticket_id), self.channel_name)
 
-    async def sync(self, *, live: bool = False) -> None:
-        """Send every message after `last_seq`. Live (not a resync), a fresh AI answer streams first."""
+    async def sync(self, *, live: bool = False, batch: list[dict] | None = None) -> None:
+        """Send every message after `last_seq`. Live (not a resync), a fresh AI answer streams first.
+        `batch`: the first page, when the caller read it already (in the same database call)."""
         while self.ticket_id is not None:
-            batch = await db(messages_after)(
-                ticket_id=self.ticket_id, seq=self.last_seq, include_internal=self.include_internal
-            )
+            if batch is None:
+                batch = await db(messages_after)(
+                    ticket_id=self.ticket_id, seq=self.last_seq, include_internal=self.include_internal
+                )
             if not batch:
                 return
-            for payload in batch:
+            page, batch = batch, None
+            for payload in page:
+                if payload["seq"] <= self.last_seq:
+                    continue
                 if live and self.streams_answers and payload.get("streamable"):
                     await self.stream(payload)
                 await self.send_json(payload)
                 self.last_seq = payload["seq"]
+            if len(page) < PAGE:  # the whole rest was read: anything newer comes with its own nudge
+                return
 
     async def stream(self, payload: dict) -> None:
         for chunk in stream_chunks(payload["text"]):
@@ -102,6 +109,24 @@ class ConversationSocket(AsyncJsonWebsocketConsumer):
 
     async def send_status(self) -> None:
         """Subclasses tell their client where the conversation stands."""
+
+    async def chat_delta(self, event):
+        """A piece of the AI's answer as the model writes it (not stored; the checked answer follows)."""
+        if self.streams_answers:
+            await self.send_json(
+                {"type": "stream", "ticket": self.ticket_id, "after": event["after"], "delta": event["delta"]}
+            )
+
+    async def chat_stream_end(self, event):
+        if self.streams_answers:
+            await self.send_json(
+                {
+                    "type": "stream_end",
+                    "ticket": self.ticket_id,
+                    "after": event["after"],
+                    "shown": event["shown"],
+                }
+            )
 
     async def chat_typing(self, event):
         if event.get("sender") != self.channel_name:

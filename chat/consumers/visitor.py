@@ -7,18 +7,22 @@ ever reaches their own conversation; messages are limited in size and rate (per 
 
 from __future__ import annotations
 
+import time
+
 from django.utils.translation import gettext as _
 
 from chat import limits
 from chat.consumers.base import ConversationSocket, db
+from chat.selectors.messages import message_payload, messages_after
 from chat.selectors.widgets import (
-    agents_online,
     origin_allowed,
     session_current,
     visitor_owns_ticket,
+    widget_availability,
     widget_by_key,
     widget_public_config,
 )
+from chat.services.mail import chat_transcript_send
 from chat.services.sessions import chat_handoff_request, chat_message_receive, chat_rate
 from chat.services.visitors import visitor_identify
 from core.errors import ApplicationError
@@ -26,12 +30,14 @@ from core.errors import ApplicationError
 CLOSE_FORBIDDEN = 4403
 CLOSE_RATE = 4429
 MAX_FRAME_CHARS = 64_000
+AVAILABILITY_FRESH_S = 60  # what hello learnt about business hours and agents online, reused this long
 
 
 class VisitorConsumer(ConversationSocket):
     streams_answers = True
     widget = None
     visitor = None
+    offline_known: tuple[bool, float] = (False, float("-inf"))
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
@@ -42,8 +48,10 @@ class VisitorConsumer(ConversationSocket):
 
     async def connect(self):
         self.widget = await db(widget_by_key)(self.scope["url_route"]["kwargs"]["key"])
-        origin = dict(self.scope.get("headers", [])).get(b"origin", b"").decode("latin-1")
-        if self.widget is None or not origin_allowed(widget=self.widget, origin=origin):
+        headers = dict(self.scope.get("headers", []))
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        host = headers.get(b"host", b"").decode("latin-1")
+        if self.widget is None or not origin_allowed(widget=self.widget, origin=origin, host=host):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         if not await limits.rate_allowed(f"ip-connect:{self.client_ip}", limits.ip_connect_limit()):
@@ -66,7 +74,7 @@ class VisitorConsumer(ConversationSocket):
             return await self.hello(content)
         handler = {
             "message": self.message, "sync": self.resync, "typing": self.typing, "read": self.read,
-            "handoff": self.handoff, "rate": self.rate,
+            "handoff": self.handoff, "rate": self.rate, "transcript": self.transcript,
         }.get(kind)  # fmt: skip
         if handler is None:
             return await self.error("unknown_type", _("Unknown frame type."))
@@ -76,23 +84,22 @@ class VisitorConsumer(ConversationSocket):
             await self.error("refused", str(error), client_id=content.get("client_id", ""))
 
     async def hello(self, content):
-        identified = await db(visitor_identify)(
-            widget=self.widget, token=str(content.get("token") or ""), name=str(content.get("name") or ""),
-            email=str(content.get("email") or ""), signature=str(content.get("signature") or ""),
-        )  # fmt: skip
-        session = await db(session_current)(visitor=identified.visitor)
         asked = _int(content.get("ticket"))
-        if asked and not await db(visitor_owns_ticket)(visitor=identified.visitor, ticket_id=asked):
+        identified, session, owns, availability = await db(_hello)(
+            widget=self.widget, token=str(content.get("token") or ""), name=str(content.get("name") or ""),
+            email=str(content.get("email") or ""), signature=str(content.get("signature") or ""), asked=asked,
+        )  # fmt: skip
+        if not owns:
             await self.error("forbidden", _("This is not your conversation."))
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.visitor = identified.visitor
         await self.conversation_join(session.ticket_id if session else None)
         self.last_seq = _int(content.get("last_seq")) if session and asked == session.ticket_id else 0
-        online = await db(agents_online)(widget=self.widget)
+        self.offline_known = (not availability.online, time.monotonic())
         await self.send_json({
             "type": "welcome", "token": identified.token, "ticket": self.ticket_id,
-            "status": session.status if session else "", "widget": widget_public_config(self.widget, online=online),
+            "status": session.status if session else "", "widget": widget_public_config(self.widget, availability=availability),
             "visitor": {"name": self.visitor.name, "email": self.visitor.email, "verified": self.visitor.verified},
         })  # fmt: skip
         await self.sync()
@@ -106,11 +113,17 @@ class VisitorConsumer(ConversationSocket):
             allowed = await limits.rate_allowed(f"ip:{self.client_ip}", limits.ip_message_limit())
         if not allowed:
             return await self.error("rate_limited", _("Slow down a little, please."), client_id=client_id)
-        message = await db(chat_message_receive)(visitor=self.visitor, text=text, client_id=client_id)
+        offline, seen_at = self.offline_known
+        message, status, batch = await db(_receive_and_read)(
+            visitor=self.visitor, text=text, client_id=client_id, ticket_id=self.ticket_id, seq=self.last_seq,
+            offline=offline if time.monotonic() - seen_at < AVAILABILITY_FRESH_S else None,
+        )  # fmt: skip
         if message.ticket_id != self.ticket_id:
             await self.conversation_join(message.ticket_id)
-            await self.send_status()
-        await self.sync(live=True)
+            await self.send_status(status)
+            await self.sync(live=True, batch=batch)
+            batch = None  # read again: what arrived between that read and joining the group
+        await self.sync(live=True, batch=batch)
         await self.relay("chat.sync")
 
     async def resync(self, content):
@@ -132,18 +145,47 @@ class VisitorConsumer(ConversationSocket):
         await db(chat_rate)(visitor=self.visitor, rating=_int(content.get("rating")))
         await self.send_json({"type": "rated", "rating": _int(content.get("rating"))})
 
-    async def send_status(self):
+    async def transcript(self, content):
+        to = await db(chat_transcript_send)(visitor=self.visitor)
+        await self.send_json({"type": "transcript_sent", "to": to})
+
+    async def send_status(self, frame: dict | None = None):
         if self.visitor is None:
             return
-        session = await db(session_current)(visitor=self.visitor)
-        if session is not None:
-            agent = await db(lambda: session.agent.name if session.agent else "")()
-            await self.send_json(
-                {"type": "status", "ticket": session.ticket_id, "status": session.status, "agent": agent}
-            )
+        frame = frame or await db(_status_frame)(self.visitor)
+        if frame is not None:
+            await self.send_json(frame)
 
     async def error(self, code: str, text: str, **extra):
         await self.send_json({"type": "error", "code": code, "text": text, **extra})
+
+
+def _hello(*, widget, token: str, name: str, email: str, signature: str, asked: int):
+    """Everything "hello" needs, in one trip to the thread pool: who the visitor is, their latest
+    conversation, whether the conversation they asked for is theirs, and whether the chat is online."""
+    identified = visitor_identify(widget=widget, token=token, name=name, email=email, signature=signature)
+    session = session_current(visitor=identified.visitor)
+    owns = not asked or visitor_owns_ticket(visitor=identified.visitor, ticket_id=asked)
+    return identified, session, owns, widget_availability(widget=widget)
+
+
+def _receive_and_read(*, visitor, text: str, client_id: str, ticket_id: int | None, seq: int, offline):
+    """The visitor's message through the front door, then what the socket has not sent yet, in one
+    trip to the thread pool (None when the message started another conversation: read after joining)."""
+    message = chat_message_receive(visitor=visitor, text=text, client_id=client_id, offline=offline)
+    if message.ticket_id != ticket_id:  # a new conversation: its state, and its messages from the start
+        return message, _status_frame(visitor), messages_after(ticket_id=message.ticket_id, seq=0)
+    if message.seq == seq + 1:  # the usual case: nothing else happened meanwhile, no need to read
+        return message, None, [message_payload(message)]
+    return message, None, messages_after(ticket_id=ticket_id, seq=seq)
+
+
+def _status_frame(visitor) -> dict | None:
+    session = session_current(visitor=visitor)
+    if session is None:
+        return None
+    agent = session.agent.name if session.agent_id else ""
+    return {"type": "status", "ticket": session.ticket_id, "status": session.status, "agent": agent}
 
 
 def _int(value) -> int:

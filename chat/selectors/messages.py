@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.models import Message
+from helpdesk.models import Attachment, Message
 
 PAGE = 200
 STREAM_FRESH = dt.timedelta(seconds=60)  # an AI answer younger than this streams when pushed live
@@ -35,10 +36,19 @@ def message_payload(message: Message) -> dict:
         "citations": [
             {"title": c.get("title", ""), "url": absolute_url(c["url"])} for c in message.citations or [] if c.get("url")
         ],
-        "attachments": [{"name": a.filename, "size": a.size} for a in message.attachments.all()],
-        "streamable": kind == Message.AuthorKind.AI and bool(message.ai_mode)
+        "attachments": [{"name": a.filename, "size": a.size} for a in _attachments(message)],
+        # The quoted (extractive) answer is streamed by the socket; a model's answer was streamed
+        # token by token while it was written (chat.services.streaming).
+        "streamable": kind == Message.AuthorKind.AI and message.ai_mode == "extractive"
         and timezone.now() - message.created_at < STREAM_FRESH,
     }  # fmt: skip
+
+
+def _attachments(message: Message):
+    """A message read by `messages_after` knows whether it has files (no second query when not)."""
+    if getattr(message, "has_files", True) is False:
+        return []
+    return message.attachments.all()
 
 
 def messages_after(*, ticket_id: int, seq: int, include_internal: bool = False) -> list[dict]:
@@ -50,7 +60,8 @@ def messages_after(*, ticket_id: int, seq: int, include_internal: bool = False) 
     if not include_internal:
         rows = rows.filter(is_internal=False)
     payloads = []
-    for message in rows.prefetch_related("attachments").order_by("seq")[:PAGE]:
+    rows = rows.annotate(has_files=Exists(Attachment.objects.filter(message_id=OuterRef("pk"))))
+    for message in rows.order_by("seq")[:PAGE]:
         payload = message_payload(message)
         if message.is_internal:
             payload["internal"] = True

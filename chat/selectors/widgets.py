@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 
 from chat.models import AgentChatCapacity, ChatSession, ChatWidget, Visitor
+from core.business_time import BusinessCalendar
+from helpdesk.models import SLAPolicy
 
-ONLINE_WINDOW = dt.timedelta(seconds=90)  # the queue page refreshes every 30 s
+ONLINE_WINDOW = dt.timedelta(seconds=90)
+DEMO_WIDGET_NAME = "Demo website"  # the queue page refreshes every 30 s
 
 
 def token_digest(token: str) -> str:
@@ -21,9 +26,20 @@ def widget_by_key(key: str) -> ChatWidget | None:
     return ChatWidget.objects.filter(key=key, is_active=True).first()
 
 
-def origin_allowed(*, widget: ChatWidget, origin: str) -> bool:
-    """Exact origin match (scheme, host and port); a widget without origins accepts none."""
-    return bool(origin) and origin.strip().rstrip("/").lower() in widget.origins
+def help_center_widget() -> ChatWidget | None:
+    """The active widget an admin chose to offer on the help center and portal (the oldest if several)."""
+    return ChatWidget.objects.filter(is_active=True, on_help_center=True).order_by("pk").first()
+
+
+def origin_allowed(*, widget: ChatWidget, origin: str, host: str = "") -> bool:
+    """Exact origin match (scheme, host and port); a widget without origins accepts none. A widget
+    offered on the help center also accepts our own pages: an Origin naming the host it was sent to."""
+    origin = origin.strip().rstrip("/").lower()
+    if not origin:
+        return False
+    if origin in widget.origins:
+        return True
+    return bool(widget.on_help_center and host) and urlsplit(origin).netloc == host.strip().lower()
 
 
 def visitor_by_token(*, widget: ChatWidget, token: str) -> Visitor | None:
@@ -63,11 +79,52 @@ def agents_online(*, widget: ChatWidget) -> bool:
     return seen.exists()
 
 
-def widget_public_config(widget: ChatWidget, *, online: bool) -> dict:
+def business_calendar_for(widget: ChatWidget) -> BusinessCalendar | None:
+    """The business hours of the widget's team's active SLA policy, else the default policy's
+    (the one with no team); None when there is none or it has no open hours (always open)."""
+    active = SLAPolicy.objects.filter(is_active=True).prefetch_related("holidays").order_by("pk")
+    policy = (active.filter(teams=widget.team_id).first() if widget.team_id else None) or active.filter(
+        teams__isnull=True
+    ).first()
+    if policy is None:
+        return None
+    calendar = BusinessCalendar(
+        time_zone=policy.time_zone, hours=policy.business_hours or {},
+        holidays=frozenset(h.date for h in policy.holidays.all()),
+    )  # fmt: skip
+    return calendar if calendar.has_open_hours() else None
+
+
+def within_business_hours(calendar: BusinessCalendar, now: dt.datetime) -> bool:
+    local = now.astimezone(calendar.tz)
+    days = (local.date() - dt.timedelta(days=1), local.date())  # yesterday's hours may run past midnight
+    return any(start <= local < end for day in days for start, end in calendar.intervals_on(day))
+
+
+@dataclass(frozen=True)
+class Availability:
+    online: bool
+    reason: str = ""  # "hours" (outside business hours) or "agents" (nobody online); "" when online
+
+
+def widget_availability(*, widget: ChatWidget, now: dt.datetime | None = None) -> Availability:
+    """Offline outside the business hours (when the widget follows them) or with no agent online."""
+    now = now or timezone.now()
+    if widget.use_business_hours:
+        calendar = business_calendar_for(widget)
+        if calendar is not None and not within_business_hours(calendar, now):
+            return Availability(False, "hours")
+    if not agents_online(widget=widget):
+        return Availability(False, "agents")
+    return Availability(True)
+
+
+def widget_public_config(widget: ChatWidget, *, availability: Availability) -> dict:
     return {
         "colour": widget.colour, "greeting": widget.greeting, "offline_text": widget.offline_text,
         "position": widget.position, "language": widget.language, "ask_name": widget.ask_name,
-        "email_rule": widget.email_rule, "max_chars": widget.max_message_chars, "online": online,
+        "email_rule": widget.email_rule, "max_chars": widget.max_message_chars, "online": availability.online,
+        "offline_reason": availability.reason, "attachments": widget.allow_attachments,
     }  # fmt: skip
 
 
@@ -76,3 +133,7 @@ def chat_ai_may_answer(*, ticket_id: int) -> bool:
     asked for a person (any other ticket: True, chat has no say)."""
     session = ChatSession.objects.filter(ticket_id=ticket_id).select_related("widget").first()
     return session is None or (session.widget.ai_first_answer and session.status == ChatSession.Status.BOT)
+
+
+def demo_widget() -> ChatWidget | None:
+    return ChatWidget.objects.filter(name=DEMO_WIDGET_NAME, is_active=True).first()

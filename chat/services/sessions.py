@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 
 from chat.groups import nudge, queue_changed
 from chat.models import AgentChatCapacity, ChatSession, Visitor
+from chat.selectors.widgets import widget_availability
 from core.errors import ApplicationError
 from helpdesk.models import Agent, Message, TicketChannel, TicketStatus
+from helpdesk.services.attachments import attachments_precheck
 from helpdesk.services.conversation import Outcome, conversation_receive
 from helpdesk.services.delivery import reply_send
 from helpdesk.services.tickets import ticket_transition, ticket_update
@@ -19,19 +21,30 @@ DEFAULT_CAPACITY = 3
 Status = ChatSession.Status
 
 
-def chat_message_receive(*, visitor: Visitor, text: str, client_id: str) -> Message:
-    """The visitor's words, through the front door. A resend (same client id) returns the stored
-    message. A visitor without an open conversation starts one (a new ticket). Not atomic: the front
-    door commits the raw input first."""
+def chat_message_receive(
+    *, visitor: Visitor, text: str, client_id: str, attachments=(), offline: bool | None = None
+) -> Message:
+    """The visitor's words (and files: (name, bytes, content type) tuples, checked against the desk's
+    attachment limits before anything is stored), through the front door. A resend (same client id)
+    returns the stored message. A visitor without an open conversation starts one (a new ticket),
+    marked offline when the widget is offline (`offline`: what the caller knows already, else looked
+    up). Not atomic: the front door commits the raw input first."""
     text = text.strip()
-    if not text:
+    attachments = list(attachments)
+    if not text and not attachments:
         raise ApplicationError(_("A message needs some text."))
+    if attachments:
+        if not visitor.widget.allow_attachments:
+            raise ApplicationError(_("Files cannot be sent in this chat."))
+        attachments_precheck(attachments)
+        text = text or ", ".join(name for name, _data, _type in attachments)
     if not client_id or len(client_id) > 64:
         raise ApplicationError(_("Every chat message needs a client id (at most 64 characters)."))
     session = (
         ChatSession.objects.select_related("ticket").filter(visitor=visitor).order_by("-created_at").first()
     )
-    if session is not None and session.ticket_id:
+    if session is not None and session.ticket_id and session.status == Status.CLOSED:
+        # a resend of the closed conversation's last words (the front door checks open threads itself)
         duplicate = Message.objects.filter(ticket_id=session.ticket_id, client_id=client_id).first()
         if duplicate is not None:
             return duplicate
@@ -40,19 +53,25 @@ def chat_message_receive(*, visitor: Visitor, text: str, client_id: str) -> Mess
         session = ChatSession.objects.create(
             widget=visitor.widget, visitor=visitor, waiting_since=timezone.now(),
             status=Status.BOT if visitor.widget.ai_first_answer else Status.WAITING,
+            offline=_offline(visitor, offline),
         )  # fmt: skip
     received = conversation_receive(
         channel=TicketChannel.CHAT, sender=visitor.customer, subject=text.splitlines()[0][:120] if starts else "",
         body_text=text, raw_payload=text, thread_hint=None if starts else session.ticket, client_id=client_id,
-        team=visitor.widget.team, language=visitor.widget.language,
+        team=visitor.widget.team, language=visitor.widget.language, attachments=attachments,
     )  # fmt: skip
     if received.outcome == Outcome.FOLLOW_UP and not starts:  # the thread was closed meanwhile
         session = ChatSession.objects.create(
-            widget=visitor.widget, visitor=visitor, waiting_since=timezone.now(), status=Status.WAITING
-        )
+            widget=visitor.widget, visitor=visitor, waiting_since=timezone.now(), status=Status.WAITING,
+            offline=_offline(visitor, offline),
+        )  # fmt: skip
     if received.outcome in (Outcome.CREATED, Outcome.FOLLOW_UP):
         session_attach(session_id=session.pk, ticket_id=received.ticket.pk)
     return received.message
+
+
+def _offline(visitor: Visitor, known: bool | None) -> bool:
+    return (not widget_availability(widget=visitor.widget).online) if known is None else known
 
 
 def session_attach(*, session_id: int, ticket_id: int) -> None:

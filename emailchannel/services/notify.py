@@ -20,6 +20,8 @@ def web_reply_notify_enqueue(*, ticket: Ticket, message: Message) -> None:
         return
     if message.author_kind != Message.AuthorKind.AGENT or message.delivery_channel == CHANNEL:
         return  # email tickets are mailed by the delivery adapter itself
+    if ticket.channel == "chat":
+        return  # the chat adapter answers in the widget and mails an offline visitor itself
     if not ticket.requester.email:
         return
     async_task("emailchannel.tasks.web_reply_notify", message.pk, task_name=f"web-reply-mail-{message.pk}")

@@ -22,7 +22,7 @@ from gateway.llm.client import openai_client, unusable_status, with_retries
 from gateway.llm.config import model_for, provider_config
 from gateway.llm.errors import LLMBadResponse, LLMError, LLMUnavailable
 from gateway.llm.recorder import CallRecord
-from gateway.llm.redaction import redact_messages
+from gateway.llm.redaction import redact_messages_with_map
 from gateway.llm.results import LLMResult
 from gateway.pii import RedactionMap
 
@@ -45,6 +45,7 @@ class TextStream(Iterator[str]):
         self._call = call
         self.model = model
         self.result: LLMResult | None = None
+        self.prompt_map: RedactionMap | None = None
         self._response = response
         self._started = started
         self._deadline = started + deadline_s
@@ -144,6 +145,7 @@ class TextStream(Iterator[str]):
             latency_ms=round((time.monotonic() - self._started) * 1000),
             feature=self.feature,
             finish_reason=self._finish_reason,
+            prompt_map=self.prompt_map,
         )
         self._write_record(None)
 
@@ -186,7 +188,7 @@ def stream(
     deadline_s = deadline_s if deadline_s is not None else config.stream_deadline_s
     call = CallRecord(kind="stream", feature=feature, model=model)
     try:
-        safe_messages = redact_messages(messages, mapping=redaction)
+        safe_messages, used_map = redact_messages_with_map(messages, mapping=redaction)
     except LLMError as error:
         call.write(outcome=error.reason, error=str(error))
         raise
@@ -213,9 +215,11 @@ def stream(
     except LLMError as error:
         call.write(outcome=error.reason, error=str(error))
         raise
-    return TextStream(
+    text_stream = TextStream(
         response=response, feature=feature, model=model, started=started, deadline_s=deadline_s, call=call
     )
+    text_stream.prompt_map = used_map  # so the result can put back values the gateway removed
+    return text_stream
 
 
 def _open_stream(config: Any, request: dict) -> Any:

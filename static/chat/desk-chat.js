@@ -27,6 +27,12 @@
       who.className = "who";
       who.textContent = (m.name || m.author) + (m.internal ? " · note" : "");
       node.append(who, document.createTextNode(m.text));
+      (m.attachments || []).forEach(function (a) {
+        var file = document.createElement("span");
+        file.className = "files";
+        file.textContent = "📎 " + a.name;
+        node.append(file);
+      });
       log.append(node);
       log.scrollTop = log.scrollHeight;
       state.pending = state.pending.filter(function (p) { return p.client_id !== m.client_id; });
@@ -72,6 +78,30 @@
       if (Date.now() - state.sentTyping > 2000) { state.sentTyping = Date.now(); send({type: "typing"}); }
     });
     connect();
+    tools(form, textarea);
+  }
+
+  /* Macros and the AI draft go into the reply box: the agent reads, edits, then sends. */
+  function tools(form, textarea) {
+    function insert(text) {
+      textarea.value = textarea.value.trim() ? textarea.value.replace(/\s*$/, "\n\n") + text : text;
+      textarea.focus();
+    }
+    var picker = form.querySelector("[data-chat-macro]");
+    if (picker) picker.addEventListener("change", function () {
+      if (!picker.value) return;
+      fetch(picker.dataset.url + "?macro=" + encodeURIComponent(picker.value), {credentials: "same-origin"})
+        .then(function (r) { return r.json(); })
+        .then(function (r) { if (r.text) insert(r.text); picker.value = ""; });
+    });
+    var draftButton = form.querySelector("[data-chat-insert-draft]");
+    function showDraftButton() { draftButton.hidden = !document.getElementById("ai-draft-text"); }
+    document.body.addEventListener("htmx:afterSwap", showDraftButton);
+    showDraftButton();
+    draftButton.addEventListener("click", function () {
+      var draft = document.getElementById("ai-draft-text");
+      if (draft && draft.value.trim()) insert(draft.value.trim());
+    });
   }
 
   function queueAlerts() {

@@ -15,7 +15,8 @@
     open: "Open chat", close: "Close chat", send: "Send", placeholder: "Write a message…",
     name: "Your name", email: "Email", start: "Start chat", person: "Talk to a person",
     helpful: "Was this helpful?", yes: "Yes", sources: "Sources", typing: "typing…", read: "Read",
-    rate: "How did we do?", thanks: "Thank you!", offline: "Offline", you: "You", retrying: "Reconnecting…"
+    rate: "How did we do?", thanks: "Thank you!", offline: "Offline", you: "You", retrying: "Reconnecting…", writing: "Assistant (writing…)",
+    attach: "Attach a file", transcript: "Email me the transcript", sentTo: "Transcript sent to"
   };
 
   function store(name, value) {
@@ -55,6 +56,8 @@
     "textarea{flex:1;resize:none;border:1px solid #c9d1db;border-radius:8px;padding:8px;height:42px;color:#1b1f24;background:#fff}" +
     ".send{background:var(--c);color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer}" +
     "form.prechat{padding:16px;display:flex;flex-direction:column;gap:8px}form.prechat input{border:1px solid #c9d1db;border-radius:8px;padding:8px;color:#1b1f24;background:#fff}" +
+    ".tools{display:flex;gap:6px;padding:0 8px 8px}.tools button{border:1px solid #c9d1db;background:#fff;border-radius:14px;padding:3px 10px;cursor:pointer;font-size:12px;color:#1b1f24}.tools[hidden],.attach[hidden]{display:none}" +
+    ".file{display:block;font-size:12px;margin-top:4px}" +
     ".csat{padding:8px 12px;border-top:1px solid #e2e6ea}.read{font-size:11px;color:#666;align-self:flex-end}" +
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
     "@media (max-width:480px){.panel{right:0;left:0;bottom:0;width:100vw;max-width:100vw;height:100vh;max-height:100vh;border-radius:0}}";
@@ -93,12 +96,17 @@
   var input = el("textarea", {"aria-label": T.placeholder, placeholder: T.placeholder, rows: "1", maxlength: "4000"});
   var sendButton = el("button", {class: "send", type: "submit"}, T.send);
   compose.append(input, sendButton);
+  var tools = el("div", {class: "tools"});
+  var fileInput = el("input", {type: "file", class: "sr", tabindex: "-1", "aria-hidden": "true"});
+  var attachButton = el("button", {type: "button", class: "attach", "aria-label": T.attach, title: T.attach}, "📎");
+  var transcriptButton = el("button", {type: "button"}, T.transcript);
+  tools.append(attachButton, fileInput, transcriptButton);
   var csat = el("div", {class: "csat", hidden: ""});
-  panel.append(header, statusBar, prechat, log, typingLine, compose, csat);
+  panel.append(header, statusBar, prechat, log, typingLine, compose, tools, csat);
   root.append(launcher, panel);
 
   var state = {token: store("token"), ticket: store("ticket"), lastSeq: 0, outbox: store("outbox") || [],
-               ws: null, retry: 0, config: null, status: "", nodes: {}, streams: {}, typingTimer: null, sentTyping: 0};
+               ws: null, retry: 0, config: null, status: "", nodes: {}, streams: {}, live: {}, lastReply: 0, typingTimer: null, sentTyping: 0};
 
   function setOpen(open) {
     panel.hidden = !open;
@@ -110,6 +118,11 @@
   launcher.addEventListener("click", function () { setOpen(panel.hidden); });
   closer.addEventListener("click", function () { setOpen(false); launcher.focus(); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { setOpen(false); launcher.focus(); } });
+  // A host page may offer its own "Chat with us" buttons: shown once the widget is here, they open it.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-helmdesk-chat-open]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { setOpen(true); });
+  });
 
   function applyConfig(cfg) {
     state.config = cfg;
@@ -119,6 +132,7 @@
     panel.className = "panel " + side;
     title.textContent = cfg.greeting;
     input.maxLength = cfg.max_chars || 4000;
+    attachButton.hidden = !cfg.attachments;
     statusBar.textContent = cfg.online ? "" : cfg.offline_text;
     if (cfg.language) panel.setAttribute("lang", cfg.language);
   }
@@ -126,9 +140,10 @@
   function buildPrechat() {
     var cfg = state.config;
     prechat.textContent = "";
-    if (state.ticket || (!cfg.ask_name && cfg.email_rule === "hidden") || store("prechat")) { prechat.hidden = true; return; }
+    var asksEmail = cfg.email_rule !== "hidden" || !cfg.online;
+    if (state.ticket || (!cfg.ask_name && !asksEmail) || store("prechat")) { prechat.hidden = true; return; }
     if (cfg.ask_name) prechat.append(el("label", {}, T.name), el("input", {name: "name", autocomplete: "name", "aria-label": T.name}));
-    if (cfg.email_rule !== "hidden") {
+    if (cfg.email_rule !== "hidden" || !cfg.online) {  /* offline: the answer can come by email */
       var attrs = {name: "email", type: "email", autocomplete: "email", "aria-label": T.email};
       if (cfg.email_rule === "required") attrs.required = "";
       prechat.append(el("label", {}, T.email), el("input", attrs));
@@ -156,6 +171,7 @@
     if (m.author !== "customer") node.append(el("span", {class: "who"}, m.name || ""));
     else node.append(el("span", {class: "sr"}, T.you + ": "));
     node.append(document.createTextNode(m.text));
+    (m.attachments || []).forEach(function (a) { node.append(el("span", {class: "file"}, "📎 " + a.name)); });
     if (m.citations && m.citations.length) {
       var cites = el("div", {class: "cites"}, T.sources + ":");
       m.citations.forEach(function (c) {
@@ -176,6 +192,11 @@
     if (m.seq) state.nodes[m.seq] = node; else state.nodes["c:" + m.client_id] = node;
     if (fresh) log.append(node);
     log.scrollTop = log.scrollHeight;
+  }
+
+  function dropLive(after) {
+    var live = state.live[after];
+    if (live) { live.remove(); delete state.live[after]; }
   }
 
   function send(frame) {
@@ -200,6 +221,29 @@
   input.addEventListener("input", function () {
     if (Date.now() - state.sentTyping > 2000) { state.sentTyping = Date.now(); send({type: "typing"}); }
   });
+
+  attachButton.addEventListener("click", function () { fileInput.click(); });
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    if (!file || !state.token) return;
+    var clientId = uid(), text = input.value.trim();
+    var data = new FormData();
+    data.append("token", state.token); data.append("client_id", clientId);
+    data.append("text", text); data.append("file", file, file.name);
+    render({client_id: clientId, text: text, author: "customer", pending: true, attachments: [{name: file.name}]});
+    input.value = ""; fileInput.value = "";
+    fetch(base.origin + "/chat/" + encodeURIComponent(KEY) + "/upload/", {method: "POST", body: data, credentials: "omit"})
+      .then(function (r) { return r.json(); })
+      .then(function (r) {
+        if (r.error) {
+          statusBar.textContent = r.text || r.error;
+          var failed = state.nodes["c:" + clientId];
+          if (failed) { failed.remove(); delete state.nodes["c:" + clientId]; }
+        } else if (!state.ticket) { state.ws && state.ws.close(); }  /* join the new conversation */
+      })
+      .catch(function () { statusBar.textContent = T.retrying; });
+  });
+  transcriptButton.addEventListener("click", function () { send({type: "transcript"}); });
 
   function showCsat() {
     csat.textContent = "";
@@ -227,12 +271,30 @@
       if (f.ticket !== state.ticket) { state.ticket = f.ticket; store("ticket", f.ticket); }
       var stream = state.streams[f.seq];
       if (stream) { stream.remove(); delete state.streams[f.seq]; }
+      if (f.author !== "customer") {
+        state.lastReply = Math.max(state.lastReply, f.seq);
+        Object.keys(state.live).forEach(function (q) { if (+q < f.seq) dropLive(q); });
+      }
       if (f.seq <= state.lastSeq && state.nodes[f.seq]) return;
       state.lastSeq = Math.max(state.lastSeq, f.seq);
       state.outbox = state.outbox.filter(function (m) { return m.client_id !== f.client_id || !f.client_id; });
       store("outbox", state.outbox);
       render(f);
       if (f.author !== "customer") { typingLine.textContent = ""; if (!panel.hidden) send({type: "read", seq: f.seq}); }
+    } else if (f.type === "stream" && f.after !== undefined) {
+      if (state.lastReply > f.after) return;  /* its checked answer is here already */
+      var live = state.live[f.after];
+      if (!live) {
+        live = el("div", {class: "msg ai", "aria-busy": "true"});
+        live.append(el("span", {class: "who"}, T.writing));
+        live.appendChild(document.createTextNode(""));
+        state.live[f.after] = live;
+        log.append(live);
+      }
+      live.lastChild.data += f.delta;
+      log.scrollTop = log.scrollHeight;
+    } else if (f.type === "stream_end") {
+      if (!f.shown) dropLive(f.after);
     } else if (f.type === "stream") {
       var node = state.streams[f.seq];
       if (!node) { node = el("div", {class: "msg ai", "aria-busy": "true"}); state.streams[f.seq] = node; log.append(node); }
@@ -249,6 +311,8 @@
       state.status = f.status;
       statusBar.textContent = f.status === "active" && f.agent ? f.agent : "";
       if (f.status === "closed") showCsat();
+    } else if (f.type === "transcript_sent") {
+      statusBar.textContent = T.sentTo + " " + f.to;
     } else if (f.type === "rated") {
       csat.textContent = T.thanks;
     } else if (f.type === "error") {

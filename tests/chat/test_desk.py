@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from chat.models import AgentChatCapacity, ChatSession
+from chat.models import AgentChatCapacity, ChatSession, ChatWidget
 from chat.services.sessions import chat_message_receive
 from chat.services.visitors import visitor_identify
 from config.asgi import application
@@ -146,3 +146,31 @@ def test_agent_socket_refuses_other_team_and_anonymous(team, other_agent):
             assert not connected and code == 4403
 
     async_to_sync(scenario)()
+
+
+def test_desk_chat_page_offers_macros_and_the_ai_panel(client, team, agent):
+    from helpdesk.models import Macro
+
+    Macro.objects.create(name="Greeting", body="Hello {{ customer.name }}, {{ agent.first_name }} here.")
+    session = waiting_chat(make_widget(team=team), name="Robin")
+    client.force_login(agent.user)
+    page = client.get(reverse("chat_desk:conversation", args=[session.pk])).content.decode()
+    assert 'class="ticket-layout chat-page"' in page and "data-chat-macro" in page
+    assert reverse("ai:ai_panel", args=[session.ticket_id]) in page  # the AI draft, loaded into the page
+    macro = Macro.objects.get(name="Greeting")
+    filled = client.get(reverse("chat_desk:macro", args=[session.pk]), {"macro": macro.pk}).json()
+    assert filled == {"text": f"Hello Robin, {agent.user.first_name} here."}
+    assert client.get(reverse("chat_desk:macro", args=[session.pk]), {"macro": 999}).status_code == 404
+
+
+def test_demo_widget_is_created_once_and_its_page_embeds_it_with_one_tag(client, settings):
+    from chat.services.demo import ensure_demo_widget
+
+    assert client.get("/chat/demo/").status_code == 404
+    widget = ensure_demo_widget()
+    assert ensure_demo_widget().pk == widget.pk and ChatWidget.objects.count() == 1
+    assert "http://localhost:8000" in widget.origins and widget.ai_first_answer
+    settings.SITE_URL = "https://desk.example.com"
+    assert "https://desk.example.com" in ensure_demo_widget().origins
+    page = client.get("/chat/demo/").content.decode()
+    assert page.count("<script ") == 1 and f'data-widget="{widget.key}"' in page

@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-background-networking",
 ]
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 QUESTION = "How long is the password reset link valid? I requested one this morning."
 
 pytestmark = [
@@ -75,7 +76,11 @@ def test_visitor_ai_answer_handoff_agent_reply_and_reload(help_center, team, tmp
     session = ChatSession.objects.get(widget=widget)
     assert session.agent == agent and session.status == "active"
     texts = list(session.ticket.messages.filter(is_internal=False).values_list("author_kind", flat=True))
-    assert texts[:2] == ["customer", "ai"] and texts[-1] == "agent"
+    assert texts[:2] == ["customer", "ai"] and texts[-2:] == ["agent", "customer"]
+    last = session.ticket.messages.order_by("-seq").first()
+    assert [(a.filename, a.content_type) for a in last.attachments.all()] == [
+        ("receipt.pdf", "application/pdf")
+    ]
 
 
 def _drive(browser, desk_url: str, site_url: str, session_cookie: str, shots: str) -> None:
@@ -126,3 +131,10 @@ def _drive(browser, desk_url: str, site_url: str, session_cookie: str, shots: st
     after = visitor.locator(".log .msg").all_inner_texts()
     assert [t.split("\n")[0] for t in after] == [t.split("\n")[0] for t in before]
     assert len(after) == len(before) >= 4
+
+    # a file from the widget (cross-origin upload through the desk's attachment checks) reaches the agent
+    visitor.locator("section.panel input[type=file]").set_input_files(
+        files=[{"name": "receipt.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    visitor.locator(".msg.customer:not(.pending) .file", has_text="receipt.pdf").wait_for(timeout=20_000)
+    desk.locator(".chat-msg.customer .files", has_text="receipt.pdf").wait_for(timeout=20_000)

@@ -66,3 +66,14 @@ def test_csat_surveys_and_sign_in_links_leave_from_our_mailbox_marked_automatic(
     assert "/portal/csat/" in survey.get_body(("plain",)).get_content()
     assert "/portal/login/" in link.get_body(("plain",)).get_content()
     assert [e.rcpt_tos for e in smtp_server.envelopes] == [[ticket.requester.email]] * 2
+
+
+def test_an_agent_reply_on_a_chat_ticket_is_not_mailed_by_the_web_reply_notice(
+    customer, team, agent, smtp_server, django_capture_on_commit_callbacks
+):
+    from helpdesk.services.tickets import ticket_create
+
+    chat_ticket = ticket_create(requester=customer, subject="Chat", body_text="hi", channel="chat", team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_send(ticket=chat_ticket, author_kind="agent", author_agent=agent, body_text="Hello there.")
+    assert smtp_server.envelopes == []
