@@ -25,3 +25,8 @@ class AiConfig(AppConfig):
         from gateway.policy import policy_register
 
         policy_register(AISettingsPolicy())
+
+        # The "Insights" section of the desk's top bar (voice of the customer, knowledge gaps).
+        from helpdesk.extensions import DeskSection, register_desk_section
+
+        register_desk_section("insights", DeskSection(label=_("Insights"), url="/desk/ai/insights/", order=35))

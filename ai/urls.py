@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ai.views import drafts, flags, metrics, review, testruns, triage
+from ai.views import drafts, flags, insights, metrics, review, testruns, triage
 
 app_name = "ai"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("test-runs/<int:run_id>/repeat/", testruns.run_repeat, name="testrun_repeat"),
     path("test-runs/<int:run_id>/items/<int:item_id>/grade/", testruns.item_grade, name="testrun_item_grade"),
     path("metrics/", metrics.ai_metrics_page, name="metrics"),
+    path("insights/", insights.insights_page, name="insights"),
+    path("insights/themes/<int:theme_id>/", insights.theme_detail, name="insights_theme"),
+    path("insights/themes/<int:theme_id>/edit/", insights.theme_edit, name="insights_theme_edit"),
+    path("insights/gaps/", insights.gap_list, name="insights_gaps"),
+    path("insights/gaps/<int:gap_id>/", insights.gap_detail, name="insights_gap"),
+    path("insights/gaps/<int:gap_id>/draft/", insights.gap_draft, name="insights_gap_draft"),
 ]

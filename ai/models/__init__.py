@@ -9,6 +9,15 @@ from ai.models.evaluation import (
     TestRunItem,
     WeeklyReport,
 )
+from ai.models.insights import (
+    InsightVector,
+    KnowledgeGap,
+    Theme,
+    ThemeKind,
+    ThemeRun,
+    ThemeSnapshot,
+    ThemeTicket,
+)
 from ai.models.interactions import AIDraft, AIFlag, AIInteraction, HandoffRule, TicketRedaction
 from ai.models.settings import AISettings, TokenUsage
 from ai.models.triage import (
@@ -19,6 +28,13 @@ from ai.models.triage import (
 )
 
 __all__ = [
+    "InsightVector",
+    "KnowledgeGap",
+    "Theme",
+    "ThemeKind",
+    "ThemeRun",
+    "ThemeSnapshot",
+    "ThemeTicket",
     "AIDraft",
     "AIFlag",
     "AIInteraction",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ai.evaluation.weekly.builder import report_figures, review_figures
 from ai.evaluation.weekly.stats import Week
+from ai.insights.reports import week_themes
 from ai.models import AIInteraction, AISettings, ReviewItem, WeeklyReport
 from core.errors import ApplicationError
 from helpdesk.extensions import system_mail_send
@@ -27,6 +28,7 @@ def weekly_report_build(*, week: Week, now: dt.datetime | None = None) -> Weekly
         WeeklyReport.objects.filter(week_start=week.previous().start).values_list("data", flat=True).first()
     )
     figures = report_figures(week=week, now=now, previous=previous)
+    figures["themes"] = week_themes(*week.bounds())  # voice of the customer: top 10 with movement
     with transaction.atomic():
         report, _created = WeeklyReport.objects.update_or_create(
             week_start=week.start, defaults={"week": week.label, "data": figures}
