@@ -6,6 +6,10 @@ Accepted inputs (label 1 = injection, 0 = benign):
 - a JSON object ``{"emails": [str, ...]}`` (the LLMail-Inject benign email files): every email is
   label 0, so only the false-positive rate is meaningful;
 - a directory: every ``*.json`` / ``*.jsonl`` / ``*.csv`` file in it, concatenated.
+
+A text counts as blocked when ``detect_injection`` flags it or when the scope guard refuses it as a
+request for an unrelated task ("write me a poem", "translate this essay": ``ai.guardrails.tasks``),
+as the answer pipeline does; ``scope_blocked`` says how many texts only the scope guard stopped.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from ai.guardrails.classifier import InjectionClassifier
 from ai.guardrails.injection import detect_injection
+from ai.guardrails.tasks import is_unrelated_task_request
 
 
 class EvalInputError(ValueError):
@@ -36,6 +41,7 @@ class InjectionReport:
     fp: int = 0
     tn: int = 0
     fn: int = 0
+    scope_blocked: int = 0  # blocked by the scope guard (unrelated task) and not by the detector
 
     @property
     def n(self) -> int:
@@ -80,6 +86,7 @@ class InjectionReport:
             "recall": rounded(self.recall),
             "fpr": rounded(self.fpr),
             "n": self.n,
+            "scope_blocked": self.scope_blocked,
         }
 
 
@@ -153,9 +160,10 @@ def evaluate(
     classifier = InjectionClassifier.load(model_path) if model_path else None
     report = InjectionReport()
     for item in progress(items):
-        report.add(
-            predicted=detect_injection(item.text, classifier=classifier).is_injection, label=item.label
-        )
+        flagged = detect_injection(item.text, classifier=classifier).is_injection
+        refused = not flagged and is_unrelated_task_request(item.text)
+        report.scope_blocked += refused
+        report.add(predicted=flagged or refused, label=item.label)
     return report
 
 
@@ -169,6 +177,7 @@ def format_table(report: InjectionReport) -> str:
         ("recall", percent(report.recall)),
         ("false-positive rate", percent(report.fpr)),
         ("n", str(report.n)),
+        ("  blocked by the scope guard only", str(report.scope_blocked)),
         ("  (tp / fp / tn / fn)", f"{report.tp} / {report.fp} / {report.tn} / {report.fn}"),
     ]
     width = max(len(name) for name, _ in rows)

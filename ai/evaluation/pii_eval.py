@@ -41,6 +41,8 @@ DATASET_TO_ENTITY = {
     "IP_ADDRESS": "IP_ADDRESS",
     "DOMAIN_NAME": "URL",
     "URL": "URL",
+    # bench/pii_multilingual.py (DE/FR/ES/NL/IT/PT samples): checksum-valid national identity numbers
+    "NATIONAL_ID": "NATIONAL_ID",
 }
 
 

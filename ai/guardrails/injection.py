@@ -17,6 +17,7 @@ from ai.guardrails import hidden
 from ai.guardrails.classifier import InjectionClassifier, default_classifier
 from ai.guardrails.features import normalize_text
 from ai.guardrails.patterns import PatternHit, find_patterns
+from ai.guardrails.structure import structural_cues
 
 # Score at or above which a text is treated as an injection. 0.5 is the classifier's own decision
 # boundary; heuristics are weighted so that a weak one alone stays below it.
@@ -75,11 +76,14 @@ def _pattern_hits(text: str) -> list[PatternHit]:
 
 def _score_segment(text, *, label, classifier, embedding, prior=0.0) -> tuple[float, list[str], set[str]]:
     hits = _pattern_hits(text)
-    probability = classifier.probability(text, embedding) if text.strip() else 0.0
+    cues = structural_cues(text) if text.strip() else ()
+    probability = classifier.probability(text, embedding, cues) if text.strip() else 0.0
     signals = [probability, prior, *(hit.weight for hit in hits)]
     reasons = [f"{label}:pattern:{hit.name} ({hit.excerpt!r})" for hit in hits]
     if probability >= 0.3:
         reasons.append(f"{label}:classifier:{probability:.2f}")
+        # Structural cues explain a classifier verdict (and count as evidence beside it).
+        reasons += [f"{label}:structure:{cue}" for cue in cues]
     if prior:
         reasons.append(f"{label}:hidden_text")
     return _noisy_or(signals), reasons, {hit.name for hit in hits}

@@ -8,6 +8,9 @@ chunk found by one side only.
     in scope  <=>  top cosine >= CONFIDENT_TOP_COSINE
                    or (top cosine >= MIN_TOP_COSINE and top fused score >= agreement score)
 
+Before any score is looked at, a request for an unrelated task ("write me a poem", "translate this
+essay", see ``tasks.py``) is out of scope (reason ``unrelated_task``) however well it retrieves.
+
 The thresholds come from bench/calibrate_scope.py: PASSAGE_THRESHOLDS (the default; a knowledge base of
 article chunks) and UTTERANCE_THRESHOLDS (a knowledge base of example questions, CLINC150).
 """
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from ai.guardrails.tasks import is_unrelated_task_request
 
 # Reciprocal rank fusion constants of knowledge.selectors.search.SearchTuning (k, vector and text weights).
 RRF_K = 60
@@ -88,7 +93,7 @@ class RetrievalScores:
 @dataclass(frozen=True)
 class ScopeVerdict:
     in_scope: bool
-    reason: str  # "empty_question", "no_results", "low_similarity", "weak_similarity_no_agreement",
+    reason: str  # "empty_question", "unrelated_task", "no_results", "low_similarity", "weak_similarity_no_agreement",
     #              "similar_and_agreed", "confident_similarity"
     top_cosine: float
     fused: float | None
@@ -105,6 +110,8 @@ def assess_scope(
     fused = retrieval_scores.fused
     if not question or not question.strip():
         return ScopeVerdict(False, "empty_question", top, fused)
+    if is_unrelated_task_request(question):
+        return ScopeVerdict(False, "unrelated_task", top, fused)
     if not retrieval_scores.cosines:
         return ScopeVerdict(False, "no_results", top, fused)
     if top >= thresholds.confident_top_cosine:

@@ -1,4 +1,4 @@
-"""Known prompt-injection phrasings (EN, DE, FR, ES) as weighted regular expressions.
+"""Known prompt-injection phrasings (EN, DE, FR, ES; overrides also NL, IT, PT) as weighted regular expressions.
 
 Each pattern carries a weight: the probability-like strength that a match alone signals an injection.
 Strong (>= 0.8) patterns are phrasings that an ordinary customer practically never writes ("ignore all
@@ -178,6 +178,25 @@ PATTERNS: tuple[InjectionPattern, ...] = (
         0.85,
     ),
     _p("forget_everything_fr_es", r"\b(?:oublie[zr]? tout|olvida todo|olvide todo)\b", 0.8),
+    # --- Dutch / Italian / Portuguese overrides --------------------------------------------------
+    _p(
+        "ignore_previous_nl",
+        r"\b(?:negeer|vergeet)\b[^.!?\n]{0,25}\b(?:alle |je |jouw |uw |de )(?:\w+ )?"
+        r"(?:instructies|opdrachten|regels|aanwijzingen)\b",
+        0.85,
+    ),
+    _p(
+        "ignore_previous_it",
+        r"\b(?:ignora|dimentica|ignorate|dimenticate)\b[^.!?\n]{0,25}\b(?:le |tutte le |tue |sue )(?:\w+ )?"
+        r"(?:istruzioni|regole|indicazioni)\b",
+        0.85,
+    ),
+    _p(
+        "ignore_previous_pt",
+        r"\b(?:ignore|ignora|esqueça|esquece|esqueçam)\b[^.!?\n]{0,25}\b(?:as |todas as |suas |tuas )(?:\w+ )?"
+        r"(?:instruções|regras|indicações)\b",
+        0.85,
+    ),
 )
 
 

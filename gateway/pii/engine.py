@@ -17,7 +17,12 @@ from typing import NamedTuple
 # Presidio's tldextract fetches the public suffix list over the network unless told not to.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry  # noqa: E402
+from presidio_analyzer import (  # noqa: E402
+    AnalyzerEngine,
+    EntityRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
 from presidio_analyzer.nlp_engine import NlpEngineProvider, NoOpNlpEngine  # noqa: E402
 from presidio_analyzer.predefined_recognizers import (  # noqa: E402
     EmailRecognizer,
@@ -29,6 +34,13 @@ from presidio_analyzer.predefined_recognizers import (  # noqa: E402
 from gateway.pii import config  # noqa: E402
 from gateway.pii.address_blocks import extend_addresses  # noqa: E402
 from gateway.pii.findings import Finding  # noqa: E402
+from gateway.pii.languages import (  # noqa: E402
+    ENGLISH_NAME_RECOGNIZERS,
+    FUNCTION_WORDS,
+    load_language_identifier,
+    looks_like_name,
+    other_ui_language,
+)
 from gateway.pii.name_heuristics import (  # noqa: E402
     UnknownProperNounRecognizer,
     coordinated_names,
@@ -37,6 +49,7 @@ from gateway.pii.name_heuristics import (  # noqa: E402
     recase,
     repeated_name_parts,
 )
+from gateway.pii.national_ids import NationalIdRecognizer  # noqa: E402
 from gateway.pii.number_recognizers import CardRecognizer, IbanRecognizer, PhoneRecognizer  # noqa: E402
 from gateway.pii.regex_recognizer import REDACT_THRESHOLD  # noqa: E402
 from gateway.pii.text_recognizers import NameContextRecognizer, StreetAddressRecognizer  # noqa: E402
@@ -53,6 +66,7 @@ ENTITIES = (
     "IP_ADDRESS",
     "URL",
     "STREET_ADDRESS",
+    "NATIONAL_ID",
 )
 NER_ENTITIES = ("PERSON", "LOCATION")
 # Below every pattern score, so where spaCy and a pattern overlap, the pattern's more specific type
@@ -107,6 +121,25 @@ class AnalysisCache:
                 self._items.popitem(last=False)
 
 
+def _trusted_name_finding(result, text: str, foreign: bool) -> bool:
+    """English-model name findings: never a DE/FR/ES/NL/IT/PT function word ("Grüßen", "Merci"); in text
+    written in one of those languages, only spans that look like names."""
+    recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+    if result.entity_type not in NER_ENTITIES or recognizer not in ENGLISH_NAME_RECOGNIZERS:
+        return True
+    span = text[result.start : result.end].strip()
+    tokens = span.split()
+    if not tokens or span.lower() in FUNCTION_WORDS:
+        return False
+    if result.entity_type == "PERSON" and any(char.isdigit() for char in span):
+        return False  # "Meine Bestellung 104425", "67375302E": no name has digits
+    if all(token[0].islower() for token in tokens):
+        return False  # "correo electrónico" (lower-case input was re-cased before analysis)
+    if tokens[0].lower() in FUNCTION_WORDS and any(token[0].islower() for token in tokens[1:]):
+        return False  # "Mi nuevo correo", "Meine Bestellung ist"
+    return looks_like_name(span) if foreign else True
+
+
 class PiiEngine:
     def __init__(
         self, analyzer: AnalyzerEngine, status: PiiEngineStatus, english_words: frozenset[str] = frozenset()
@@ -121,8 +154,14 @@ class PiiEngine:
         if self.english_words and is_lowercase_text(text):
             text = recase(text, self.english_words)
         results = self.analyzer.analyze(text=text, language="en", entities=list(ENTITIES))
+        foreign = other_ui_language(text) is not None
+        results = [r for r in results if _trusted_name_finding(r, text, foreign)]
         findings = [Finding(r.entity_type, r.start, r.end, r.score) for r in results]
-        findings += coordinated_names(text, findings)
+        findings += [
+            f
+            for f in coordinated_names(text, findings)
+            if text[f.start : f.end].lower() not in FUNCTION_WORDS
+        ]
         findings += repeated_name_parts(text, findings)
         return findings + extend_addresses(text, findings)
 
@@ -168,6 +207,7 @@ def pattern_recognizers() -> list[EntityRecognizer]:
         PhoneRecognizer(),
         CardRecognizer(),
         IbanRecognizer(),
+        NationalIdRecognizer(),
         StreetAddressRecognizer(),
         NameContextRecognizer(),
     ]
@@ -188,6 +228,7 @@ def build_engine(
     """
     model_name = model_name or config.spacy_model_name()
     recognizers = pattern_recognizers() + list(extra_recognizers or [])
+    load_language_identifier()
     if spacy_model_available(model_name):
         try:
             return _build_spacy_engine(model_name, recognizers)

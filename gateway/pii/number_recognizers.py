@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from presidio_analyzer import RecognizerResult
 
 from gateway.pii.regex_recognizer import ContextRegexRecognizer, ScoredPattern, digits_of
@@ -12,6 +13,11 @@ PHONE_CONTEXT = (
     "phone", "tel", "telephone", "mobile", "cell", "call", "fax", "desk", "office", "home", "work",
     "number", "contact", "reach", "dial", "ring", "sms", "text me", "whatsapp", "signal", "viber",
     "answer", "message", "registered", "landline", "hotline", "voicemail", "extension", "ext",
+    # DE, FR, ES, NL, IT, PT ("tel" above already covers telefon, téléphone, teléfono, telefoon, ...)
+    "handy", "mobil", "ruf", "anruf", "nummer", "erreichbar", "rückruf", "portable", "numéro", "joindre",
+    "appel", "móvil", "celular", "número", "llam", "llám", "mobiel", "bel me", "bellen", "bereikbaar",
+    "cellulare", "numero", "chiam", "telemóvel", "telemovel", "ligar", "ligue", "contacto", "contatto",
+    "contato",
 )  # fmt: skip
 CARD_CONTEXT = (
     "card", "credit", "debit", "visa", "mastercard", "master card", "amex", "american express", "maestro",
@@ -53,6 +59,14 @@ PHONE_PATTERNS = (
         0.3,
         0.8,
     ),
+    # National numbers with a trunk 0 that libphonenumber accepts for a UI-language country (validator
+    # below): 030 12345678, 0171 1234567, 06 12 34 56 78, 020-1234567, 06-12345678, 02 1234 5678.
+    ScoredPattern(
+        "national_trunk_eu",
+        rf"{_START}0\d{{1,4}}(?:[ ./-]?\d{{2,8}}){{1,4}}{_END}",
+        0.5,
+        0.95,
+    ),
     # Unseparated national numbers, 8-12 digits: 5403926876. Too ambiguous without context.
     ScoredPattern("unseparated", rf"{_START}\d{{8,12}}{_EXTENSION}{_END}", 0.15, 0.7),
 )
@@ -73,6 +87,21 @@ def is_plausible_phone(value: str) -> bool:
     return not any(shape.match(core) for shape in (*_DATE_SHAPES, _IPV4_SHAPE))
 
 
+# Countries of the UI languages (and their neighbours that share them) for national-format numbers.
+EU_REGIONS = ("DE", "AT", "CH", "FR", "BE", "LU", "ES", "NL", "IT", "PT")
+
+
+def is_valid_national_number(value: str) -> bool:
+    """libphonenumber (the ``phonenumbers`` package, maintained metadata) accepts it for an EU region."""
+    for region in EU_REGIONS:
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse(value, region)):
+                return True
+        except phonenumbers.NumberParseException:
+            continue
+    return False
+
+
 class PhoneRecognizer(ContextRegexRecognizer):
     """International and national formats; ambiguous digit groups need a phone word nearby."""
 
@@ -87,7 +116,12 @@ class PhoneRecognizer(ContextRegexRecognizer):
         )
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts)
+        results = [
+            result
+            for result in super().analyze(text, entities, nlp_artifacts)
+            if result.analysis_explanation.pattern_name != "national_trunk_eu"
+            or is_valid_national_number(text[result.start : result.end])
+        ]
         # 699 956 915 looks like a thousands-grouped amount: keep it only when a phone word is near.
         return [
             result

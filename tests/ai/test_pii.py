@@ -238,6 +238,64 @@ def test_text_in_another_language_is_not_treated_as_names(redactor):
     assert not [f for f in findings if f.score == pytest.approx(0.42)]
 
 
+# --- the other UI languages (DE, FR, ES, NL, IT, PT) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Mein BSN is 123456782, bitte ändern.", "123456782"),
+        ("Mi DNI es 12345678Z.", "12345678Z"),
+        ("O meu NIF é 123456789.", "123456789"),
+        ("Numéro de sécurité sociale : 1 85 05 78 006 084 91", "1 85 05 78 006 084 91"),
+        ("Il mio codice fiscale è RSSMRA85T10A562S.", "RSSMRA85T10A562S"),
+        ("Meine Steuer-ID lautet 86095742719.", "86095742719"),
+    ],
+)
+def test_national_ids_with_a_valid_check_digit_are_redacted(redactor, text, value):
+    redacted = redactor.redact(text)
+    assert value not in redacted
+    assert "<NATIONAL_ID_1>" in redacted or "<PHONE_NUMBER_1>" in redacted
+
+
+def test_national_id_shapes_with_a_wrong_check_digit_or_no_context_are_kept(redactor):
+    assert "12345678A" in redactor.redact("Mi DNI es 12345678A.")  # wrong letter
+    assert "123456782" in redactor.redact("Bestellnummer 123456782 ist unterwegs.")  # no ID word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rufen Sie mich an: 030 12345678",
+        "Appelez-moi au 06 12 34 56 78.",
+        "Bel me op 06-12345678 alstublieft.",
+        "Il mio cellulare è 333 123 4567.",
+        "Llámame al 612 345 678.",
+        "O meu telemóvel é 912 345 678.",
+    ],
+)
+def test_national_phone_formats_of_the_ui_languages_are_redacted(redactor, text):
+    redacted = redactor.redact(text)
+    assert "<PHONE_NUMBER_1>" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Meine Bestellung 104425 vom 03.12.2026 ist noch nicht da.", "Meine Bestellung 104425"),
+        ("Merci de rembourser ma commande, cordialement.", "Merci"),
+        ("Mijn bestelling is niet aangekomen, kunt u helpen?", "Mijn bestelling"),
+    ],
+)
+def test_english_name_model_does_not_redact_words_of_other_languages(redactor, text, kept):
+    assert kept in redactor.redact(text)
+
+
+def test_names_in_other_languages_are_still_redacted(redactor):
+    redacted = redactor.redact("Met vriendelijke groet, Sanne de Vries")
+    assert "Sanne" not in redacted and "Vries" not in redacted
+
+
 # --- fail closed -----------------------------------------------------------------------------------
 
 
