@@ -18,6 +18,12 @@ import json
 from pathlib import Path
 
 
+def collection_name(task: dict) -> str:
+    """The MTRAG corpus a task belongs to: clapnq, fiqa, govt or ibmcloud (reported separately)."""
+    name = str(task.get("Collection") or "")
+    return name.split("-")[2] if name.startswith("mt-rag-") else "mtrag"
+
+
 def convert(source: Path, target: Path, *, first_gold_only: bool = False) -> tuple[int, int]:
     data = json.loads((source / "reference_subset_with_human_evaluations.json").read_text())
     target.mkdir(parents=True, exist_ok=True)
@@ -45,6 +51,7 @@ def convert(source: Path, target: Path, *, first_gold_only: bool = False) -> tup
                 "question": turns[-1]["text"],
                 "gold_doc_id": gold[0],
                 "history": history,
+                "subset": collection_name(task),
             }
             if not first_gold_only:
                 record["gold_doc_ids"] = gold

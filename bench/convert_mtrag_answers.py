@@ -15,6 +15,12 @@ import json
 from pathlib import Path
 
 
+def collection_name(task: dict) -> str:
+    """The MTRAG corpus a task belongs to: clapnq, fiqa, govt or ibmcloud (reported separately)."""
+    name = str(task.get("Collection") or "")
+    return name.split("-")[2] if name.startswith("mt-rag-") else "mtrag"
+
+
 def convert(source: Path, target: Path) -> tuple[int, int]:
     data = json.loads((source / "reference_subset_with_human_evaluations.json").read_text())
     target.mkdir(parents=True, exist_ok=True)
@@ -39,6 +45,8 @@ def convert(source: Path, target: Path) -> tuple[int, int]:
                 "gold_doc_ids": gold,
                 "answerability": (task.get("Answerability") or ["ANSWERABLE"])[0],
                 "history": history,
+                "subset": collection_name(task),
+                "gold_answer": " ".join(t.get("text", "") for t in task.get("targets") or []),
             }
             out.write(json.dumps(record) + "\n")
             questions += 1

@@ -44,6 +44,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from gateway.embeddings import get_embedder  # noqa: E402
 from knowledge.evaluation.retrieval_eval import percentile, throwaway_knowledge_base  # noqa: E402
+from knowledge.indexing.term_stats import refresh_term_stats  # noqa: E402
 from knowledge.models import Article, ArticleStatus  # noqa: E402
 from knowledge.selectors.search import DEFAULT_TUNING, search  # noqa: E402
 
@@ -179,6 +180,9 @@ def load(vectors: np.ndarray, texts: list[str]) -> dict[str, float]:
         cursor.execute(GIN_SQL)
         timings["gin_build_s"] = time.perf_counter() - started
         cursor.execute("VACUUM ANALYZE knowledge_chunk")
+    started = time.perf_counter()
+    refresh_term_stats()  # BM25 document frequencies, as article_index does after every change
+    timings["stats_s"] = time.perf_counter() - started
     return timings
 
 
@@ -257,6 +261,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated chunk counts")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ef-search", default="40,80,120,200", help="ef_search values for the recall table")
+    parser.add_argument("--modes", default="hybrid,vector,fulltext")
     parser.add_argument(
         "--embed-samples", type=int, default=200, help="chunks for the throughput line (0: skip)"
     )
@@ -296,9 +301,15 @@ def main() -> None:
     for r in rows:
         print(f"{r['size']:>8} " + " ".join(f"{r['recall'][ef]:>8.3f}" for ef in ef_values))
     print("\nLoad and index build, s")
-    print(f"{'chunks':>8} {'load':>8} {'hnsw':>8} {'gin':>8}")
+    print(f"{'chunks':>8} {'load':>8} {'hnsw':>8} {'gin':>8} {'bm25 stats':>11}")
     for r in rows:
-        print(f"{r['size']:>8} {r['load_s']:>8.1f} {r['hnsw_build_s']:>8.1f} {r['gin_build_s']:>8.1f}")
+        print(
+            f"{r['size']:>8} {r['load_s']:>8.1f} {r['hnsw_build_s']:>8.1f} {r['gin_build_s']:>8.1f}"
+            f" {r['stats_s']:>11.1f}"
+        )
+    print(
+        f"\nmachine load while measuring: {os.getloadavg()[0]:.1f} (1-min load average, {os.cpu_count()} CPUs)"
+    )
     if args.embed_samples:
         chunks_per_s, query_ms = embedding_throughput(args.embed_samples)
         print(

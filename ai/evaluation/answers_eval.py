@@ -7,11 +7,18 @@ The knowledge base is loaded with eval_retrieval's loader (knowledge.evaluation.
 Each question runs once with threshold 0; the admin threshold is applied afterwards (a low
 confidence only ever turns an answer into a handoff), which gives the threshold sweep for free.
 Runs in extractive mode unless a model is configured (OPENAI_API_KEY).
+
+Where a question carries a reference answer (``gold_answer``: MTRAG's reference response, the
+Bitext reply), the answered text is also scored against it: SQuAD-style token F1 and whether the
+quote contains the whole reference (token recall 1), beside the document-level figure.
 """
 
 from __future__ import annotations
 
+import re
+import string
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +50,29 @@ class AnswerQuestion:
     gold_doc_ids: tuple[str, ...]  # empty: the documents cannot answer it (a handoff is right)
     history: tuple[dict, ...] = ()
     answerability: str = ""
+    subset: str = ""
+    gold_answer: str = ""
+
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_CITATION_MARK = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
+
+
+def answer_tokens(text: str) -> list[str]:
+    """SQuAD normalisation: lower case, no punctuation, no articles, no citation markers."""
+    text = _CITATION_MARK.sub(" ", text.lower())
+    text = "".join(" " if ch in string.punctuation else ch for ch in text)
+    return _ARTICLES.sub(" ", text).split()
+
+
+def token_f1(prediction: str, gold: str) -> tuple[float, float]:
+    """(F1, recall) of the prediction's tokens against the gold answer's."""
+    predicted, reference = answer_tokens(prediction), answer_tokens(gold)
+    common = sum((Counter(predicted) & Counter(reference)).values())
+    if not predicted or not reference or not common:
+        return 0.0, 0.0
+    precision, recall = common / len(predicted), common / len(reference)
+    return round(2 * precision * recall / (precision + recall), 4), round(recall, 4)
 
 
 @dataclass
@@ -56,6 +86,11 @@ class Outcome:
     answerable: bool
     signals: dict = field(default_factory=dict)
     hit_docs: list = field(default_factory=list)  # retrieved documents, best first (for analysis)
+    subset: str = ""
+    support_ratio: float = 1.0
+    model_signal: float = 1.0
+    span_f1: float | None = None  # token F1 of the answer against the reference answer, when there is one
+    span_recall: float | None = None
 
     def at(self, threshold: float) -> str:
         if self.decision != ANSWERED or self.confidence < threshold:
@@ -83,6 +118,18 @@ class AnswerReport:
     def latencies(self) -> list[float]:
         return [sum(outcome.stage_ms.values()) for outcome in self.outcomes]
 
+    def span_scores(self, threshold: float | None = None) -> dict[str, float] | None:
+        """Mean token F1 / share containing the reference, over answered questions with a reference."""
+        threshold = self.threshold if threshold is None else threshold
+        scored = [o for o in self.outcomes if o.span_f1 is not None and o.at(threshold) != "handoff"]
+        if not scored:
+            return None
+        return {
+            "span_f1": round(sum(o.span_f1 for o in scored) / len(scored), 4),
+            "span_contains": round(sum(1 for o in scored if o.span_recall >= 0.999) / len(scored), 4),
+            "span_n": len(scored),
+        }
+
     def summary(self) -> dict:
         latencies = self.latencies()
         return {
@@ -90,6 +137,7 @@ class AnswerReport:
             "n": len(self.outcomes),
             "p50_ms": round(percentile(latencies, 50), 1),
             "p95_ms": round(percentile(latencies, 95), 1),
+            **(self.span_scores() or {}),
         }
 
     def stage_table(self) -> list[str]:
@@ -113,6 +161,12 @@ class AnswerReport:
         if unanswerable:
             handed = sum(1 for o in unanswerable if o.at(self.threshold) == "handoff")
             lines.append(f"unanswerable questions handed off: {handed}/{len(unanswerable)}")
+        spans = self.span_scores()
+        if spans:
+            lines.append(
+                f"reference answers: token F1 {spans['span_f1']:.3f}, quote contains the reference "
+                f"{spans['span_contains']:.1%} (over {spans['span_n']} answered questions with one)"
+            )
         lines += ["", "latency per stage (ms):", *self.stage_table(), "", "threshold sweep:"]
         lines.append(f"{'threshold':>10}{'correct':>9}{'wrong':>8}{'handoff':>9}")
         for threshold in sorted({*SWEEP, self.threshold}):
@@ -153,6 +207,8 @@ def load_answer_questions(path: Path) -> list[AnswerQuestion]:
                 gold_doc_ids=tuple(str(g) for g in gold),
                 history=tuple(history),
                 answerability=str(record.get("answerability") or ""),
+                subset=str(record.get("subset") or ""),
+                gold_answer=str(record.get("gold_answer") or ""),
             )
         )
     return questions
@@ -171,6 +227,9 @@ def score_question(
     )
     answer = answer_question(request, redactor=Redactor(), embed=embed, threshold=0.0)
     cited_docs = {id_to_doc.get(citation["article_id"]) for citation in answer.citations}
+    f1 = recall = None
+    if question.gold_answer and answer.decision == ANSWERED:
+        f1, recall = token_f1(answer.redacted_output, question.gold_answer)
     return Outcome(
         question_id=question.id,
         decision=answer.decision,
@@ -181,6 +240,11 @@ def score_question(
         answerable=bool(question.gold_doc_ids),
         signals=dict(answer.signals),
         hit_docs=[id_to_doc.get(hit.article_id) for hit in answer.hits],
+        subset=question.subset,
+        support_ratio=float(answer.signals.get("support_ratio", 1.0)),
+        model_signal=float(answer.signals.get("model_signal", 1.0)),
+        span_f1=f1,
+        span_recall=recall,
     )
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from ai.guardrails import RetrievalScores, assess_scope, detect_abuse, detect_injection
 from ai.models import AISettings
 from ai.pipelines import confidence as conf
+from ai.pipelines.answer_signals import confidence_stage
 from ai.pipelines.extractive import ExtractiveAnswer, extract_answer, with_intro
 from ai.pipelines.handoff import (
     HandoffContext,
@@ -29,12 +30,12 @@ from ai.pipelines.handoff import (
 )
 from ai.pipelines.language import detect_language
 from ai.pipelines.prompting import PromptFrame, answer_messages
-from ai.pipelines.verify import VerifiedText, cited_numbers, verify_answer
+from ai.pipelines.verify import VerifiedText, cited_numbers, sentence_similarity, verify_answer
 from ai.prompt_files import load_prompt
 from gateway import llm
 from gateway.embeddings import get_embedder
 from gateway.pii import RedactionError, RedactionMap, Redactor
-from knowledge.selectors.search import search
+from knowledge.selectors.search import AUTO, history_user_turns, search
 
 ANSWERED, HANDED_OFF, BLOCKED = "answered", "handed_off", "blocked"
 EXTRACTIVE, GENERATIVE = "extractive", "generative"
@@ -56,6 +57,9 @@ class AnswerRequest:
     channel_tag: str = "customer_message"  # "email" for email bodies
     audience: str = "public"
     apply_rules: bool = True
+    # Streaming: called with each piece of the model's text as it arrives (before the checks: the
+    # caller shows it as provisional and replaces it with the checked answer or withdraws it).
+    on_delta: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -147,9 +151,17 @@ def screen_stage(text: str, *, html: str | None = None) -> Screening:
 
 
 def retrieve_stage(
-    question: str, history: Sequence[dict], *, audience: str = "public", k: int = RETRIEVE_K
+    question: str,
+    history: Sequence[dict],
+    *,
+    audience: str = "public",
+    k: int = RETRIEVE_K,
+    language: str | None = None,
 ) -> list:
-    return search(question, k=k, audience=audience, history=list(history) or None)
+    """The top chunks; articles in the customer's ``language`` first, then cross-lingual matches."""
+    return search(
+        question, k=k, audience=audience, history=list(history) or None, prefer_language=language or AUTO
+    )
 
 
 def decide_stage(
@@ -173,6 +185,7 @@ def generate_stage(
     frame: PromptFrame,
     channel_tag: str,
     redaction: RedactionMap | None = None,
+    on_delta: Callable[[str], None] | None = None,
 ) -> Generated:
     """The model's answer with numbered sources. Raises LLMError (the caller falls back to extractive).
 
@@ -184,9 +197,12 @@ def generate_stage(
         prompt=prompt, question=question, passages=passages_of(hits), history=history,
         language=language, frame=frame, channel_tag=channel_tag,
     )  # fmt: skip
-    result = llm.complete(
-        feature="answer", messages=messages, temperature=0.2, max_tokens=600, redaction=redaction
-    )
+    if on_delta is None:
+        result = llm.complete(
+            feature="answer", messages=messages, temperature=0.2, max_tokens=600, redaction=redaction
+        )
+    else:
+        result = _streamed(messages, redaction=redaction, canary=frame.canary, on_delta=on_delta)
     # Values the gateway removed from the passages (a support phone, say) go back before verification.
     text = result.restore_prompt_values(result.text.strip())
     return Generated(
@@ -195,8 +211,24 @@ def generate_stage(
     )  # fmt: skip
 
 
-def extract_stage(question: str, hits: Sequence, embed) -> ExtractiveAnswer:
-    return extract_answer(question, [hit.text for hit in hits[:PROMPT_PASSAGES]], embed=embed)
+def _streamed(messages, *, redaction, canary: str, on_delta: Callable[[str], None]) -> llm.LLMResult:
+    """``llm.stream`` with each delta passed on while the text holds no canary (a leak stops the flow)."""
+    with llm.stream(
+        feature="answer", messages=messages, temperature=0.2, max_tokens=600, redaction=redaction
+    ) as stream:
+        for delta in stream:
+            if canary not in stream.text:
+                on_delta(delta)
+    if stream.result is None or not stream.result.text.strip():
+        raise llm.LLMBadResponse("the model returned an empty reply")
+    return stream.result
+
+
+def extract_stage(question: str, hits: Sequence, embed, history: Sequence[dict] = ()) -> ExtractiveAnswer:
+    earlier = history_user_turns(history, limit=2)
+    return extract_answer(
+        question, [hit.text for hit in hits[:PROMPT_PASSAGES]], embed=embed, history=earlier
+    )
 
 
 def citations_for(text: str, hits: Sequence) -> list[dict]:
@@ -209,20 +241,6 @@ def citations_for(text: str, hits: Sequence) -> list[dict]:
                  "title": hit.article_title, "url": hit.url}
             )  # fmt: skip
     return citations
-
-
-def confidence_stage(
-    hits: Sequence, extractive: ExtractiveAnswer, verified: VerifiedText, generated: Generated
-) -> tuple[float, conf.ConfidenceInputs]:
-    scores = RetrievalScores.from_hits(hits)
-    top = max(scores.cosines, default=0.0)
-    agreement = bool(hits) and hits[0].vector_rank is not None and hits[0].text_rank is not None
-    signal = conf.model_signal(verified.text) if generated.mode == GENERATIVE else 1.0
-    inputs = conf.ConfidenceInputs(
-        top_cosine=top, agreement=agreement, evidence=extractive.best_score,
-        support_ratio=verified.support_ratio, model_signal=signal,
-    )  # fmt: skip
-    return conf.answer_confidence(inputs), inputs
 
 
 # --- the pipeline ----------------------------------------------------------------------------------
@@ -276,8 +294,9 @@ def answer_question(
 
     embed = embed or _default_embed()
     hits = timer.run(
-        "retrieve", retrieve_stage, redacted.question, redacted.history, audience=request.audience
-    )
+        "retrieve", retrieve_stage, redacted.question, redacted.history, audience=request.audience,
+        language=language,
+    )  # fmt: skip
     scores = RetrievalScores.from_hits(hits)
     top_cosine = max(scores.cosines, default=0.0)
     if request.apply_rules:
@@ -295,19 +314,24 @@ def answer_question(
                 hits=hits,
             )
     scope = assess_scope(redacted.question, scores)
+    if scope.reason == "unrelated_task":  # "write me a poem": not what the help desk is for
+        return stop(HANDED_OFF, "out_of_scope: unrelated_task", redacted_input=redacted.question, hits=hits)
     if not hits:
         return stop(HANDED_OFF, "no_sources", redacted_input=redacted.question)
 
-    extractive = timer.run("extract", extract_stage, redacted.question, hits, embed)
+    extractive = timer.run("extract", extract_stage, redacted.question, hits, embed, redacted.history)
     generated, verified = timer.run(
         "generate", _generate_or_extract, request, redacted, hits, extractive, language,
-        allow_model=not screening.suspicious, redaction=redactor.mapping,
+        allow_model=not screening.suspicious, redaction=redactor.mapping, embed=embed,
     )  # fmt: skip
     if verified.blocked:
         return stop(BLOCKED, verified.reason, redacted_input=redacted.question, problems=verified.problems,
                     mode=generated.mode, model=generated.model, prompt_version=generated.prompt_version,
                     prompt_tokens=generated.prompt_tokens, completion_tokens=generated.completion_tokens)  # fmt: skip
-    confidence, inputs = timer.run("confidence", confidence_stage, hits, extractive, verified, generated)
+    confidence, inputs = timer.run(
+        "confidence", confidence_stage, hits, extractive, verified, generated, history=redacted.history,
+        embed=embed,
+    )  # fmt: skip
     threshold = AISettings.load().confidence_threshold if threshold is None else threshold
 
     answer = Answer(
@@ -317,7 +341,7 @@ def answer_question(
         redacted_output=verified.text, model=generated.model, prompt_version=generated.prompt_version,
         prompt_tokens=generated.prompt_tokens, completion_tokens=generated.completion_tokens,
         problems=verified.problems, hits=hits,
-        signals={**asdict(inputs), "overlap": extractive.best_overlap, "scope": scope.reason},
+        signals={**asdict(inputs), "scope": scope.reason},
     )  # fmt: skip
     if not verified.text:
         answer.decision, answer.reason = HANDED_OFF, verified.reason or "no_supported_answer"
@@ -338,6 +362,7 @@ def _generate_or_extract(
     *,
     allow_model: bool = True,
     redaction: RedactionMap | None = None,
+    embed=None,
 ):
     """Generate and verify; on a provider fault or a failed check, the quoted answer (verified too)."""
     frame = PromptFrame.new()
@@ -348,14 +373,17 @@ def _generate_or_extract(
         try:
             generated = generate_stage(
                 redacted.question, hits, redacted.history, language=language, frame=frame,
-                channel_tag=request.channel_tag, redaction=redaction,
+                channel_tag=request.channel_tag, redaction=redaction, on_delta=request.on_delta,
             )  # fmt: skip
         except llm.LLMError as error:
             fallback_reason = error.reason
         else:
+            # Support on meaning, per sentence: a German answer from an English passage is not
+            # rejected for sharing no words with it.
             verified = verify_answer(
-                generated.text, hits[:PROMPT_PASSAGES], customer_texts, canary=frame.canary
-            )
+                generated.text, hits[:PROMPT_PASSAGES], customer_texts, canary=frame.canary,
+                similarity=sentence_similarity(embed) if embed is not None else None,
+            )  # fmt: skip
             if not verified.blocked and conf.model_signal(generated.text) < 1.0:
                 # The model read the sources and says they do not answer: a person should, not a quote.
                 return generated, VerifiedText(text="", ok=False, reason="model_abstained", support_ratio=0.0)

@@ -2,10 +2,13 @@
 
 Used when no model may generate (not configured, switched off, over budget, provider down) and as the
 safer answer when a generated one fails its checks. Sentences are scored by how much of the question
-they cover (content stems, the same stemming the support check uses) and by embedding similarity to
-the question; the best one is kept with up to two close runners-up from the top passages, in their
-original order, never cut mid-sentence. Every quoted sentence cites its passage, so the output passes
-the citation and support checks by construction.
+they cover (content stems, the same stemming the support check uses), by embedding similarity to
+the question (mixed with the customer's earlier turns, so a follow-up "how long is it valid?" is
+read as being about the reset link), and by whether they hold the kind of answer asked for (a
+duration for "how long", an amount for "how much"). The quote is the minimal span: the best
+sentence, plus a runner-up only when it scores close to it and adds question words the best one
+lacks (or directly continues it); in original order, never cut mid-sentence. Every quoted sentence
+cites its passage, so the output passes the citation and support checks by construction.
 """
 
 from __future__ import annotations
@@ -32,6 +35,32 @@ MAX_PASSAGES = 3  # sentences come from the top passages only: lower ones are ra
 RUNNER_UP_RATIO = 0.75  # a second sentence must score at least this share of the best one
 LEXICAL_WEIGHT = 0.5
 MAX_EMBEDDED = 16
+HISTORY_WEIGHT = 0.3  # weight of the earlier user turns in the sentence's query (question = 1)
+TYPE_BONUS = 0.08  # added to a sentence holding the asked-for kind of answer, taken from one that lacks it
+
+# What kind of answer a question asks for, and how a sentence that holds one looks (EN/DE/FR/ES).
+_DURATION_Q = re.compile(
+    r"\b(how long|how soon|how many (?:days|hours|weeks|minutes)|when|until when|by when|wie lange|wann|"
+    r"bis wann|combien de temps|quand|cuánto tiempo|cuándo)\b",
+    re.IGNORECASE,
+)
+_AMOUNT_Q = re.compile(
+    r"\b(how much|cost|costs|price|fee|fees|charge|wie viel|kostet|kosten|gebühr|combien|prix|cuánto|precio)\b",
+    re.IGNORECASE,
+)
+_COUNT_Q = re.compile(r"\b(how many|wie viele|combien de|cuántos|cuántas)\b", re.IGNORECASE)
+_TIME_UNIT = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|ten|a|an)[\s-]*(second|minute|hour|day|business day|"
+    r"working day|week|month|year|min|h|sekunde|minute|stunde|tag|werktag|woche|monat|jahr|jour|semaine|"
+    r"mois|an|día|semana|mes|año)s?\b|\b(immediately|instantly|same day|next day|sofort|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|\d{1,2}[:.]\d{2}|\d{4}-\d{2}-\d{2})\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"([$€£¥]\s?\d|\d\s?(?:[$€£¥%]|eur|euro|usd|gbp|dollars?|pounds?)\b|\bfree\b|kostenlos|gratis)",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -42,6 +71,7 @@ class QuotedSentence:
     overlap: float  # share of the question's content stems the sentence contains
     similarity: float  # embedding cosine to the question (0 when no embedder)
     score: float
+    type_match: float = 0.5  # 1: holds the asked-for kind of answer, 0: lacks it, 0.5: no kind asked
 
 
 @dataclass(frozen=True)
@@ -60,6 +90,35 @@ class ExtractiveAnswer:
     @property
     def best_overlap(self) -> float:
         return max((sentence.overlap for sentence in self.sentences), default=0.0)
+
+    @property
+    def best_similarity(self) -> float:
+        return max((sentence.similarity for sentence in self.sentences), default=0.0)
+
+    @property
+    def type_match(self) -> float:
+        return max((sentence.type_match for sentence in self.sentences), default=0.0)
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of answer a question asks for: "duration", "amount", "count", or None (any)."""
+    if _AMOUNT_Q.search(question):
+        return "amount"
+    if _DURATION_Q.search(question):
+        return "duration"
+    if _COUNT_Q.search(question):
+        return "count"
+    return None
+
+
+def type_match(kind: str | None, sentence: str) -> float:
+    if kind is None:
+        return 0.5
+    if kind == "duration":
+        return 1.0 if _TIME_UNIT.search(sentence) else 0.0
+    if kind == "amount":
+        return 1.0 if _AMOUNT.search(sentence) or _NUMBER.search(sentence) else 0.0
+    return 1.0 if _NUMBER.search(sentence) or _TIME_UNIT.search(sentence) else 0.0
 
 
 def passage_sentences(text: str) -> list[str]:
@@ -91,9 +150,12 @@ def score_sentences(
     *,
     embed: Callable[[list[str]], np.ndarray] | None = None,
     max_passages: int = MAX_PASSAGES,
+    history: Sequence[str] = (),
 ) -> list[QuotedSentence]:
-    """Every candidate sentence of the top passages, best first."""
+    """Every candidate sentence of the top passages, best first. ``history``: earlier user turns."""
     question_stems = content_stems(question)
+    history_stems = content_stems(" ".join(history)) - question_stems
+    kind = answer_type(question)
     candidates: list[tuple[int, int, str]] = []
     for number, passage in enumerate(passages[:max_passages], start=1):
         for position, sentence in enumerate(passage_sentences(passage)):
@@ -108,18 +170,37 @@ def score_sentences(
         candidates = [c for c in candidates if c in keep]
     similarities = [0.0] * len(candidates)
     if embed is not None:
-        vectors = embed([question, *(sentence for _n, _p, sentence in candidates)])
-        similarities = [float(value) for value in vectors[1:] @ vectors[0]]
+        earlier = [" ".join(history)] if history else []
+        vectors = embed([question, *earlier, *(sentence for _n, _p, sentence in candidates)])
+        query = vectors[0]
+        if earlier:
+            query = vectors[0] + HISTORY_WEIGHT * vectors[1]
+            query = query / (np.linalg.norm(query) or 1.0)
+        similarities = [float(value) for value in vectors[1 + len(earlier) :] @ query]
     lexical_weight = LEXICAL_WEIGHT if embed is not None else 1.0
     scored = []
     for (number, position, sentence), similarity in zip(candidates, similarities, strict=True):
         overlap = _overlap(question_stems, sentence)
+        if history_stems:  # words of the earlier turns count a little (the topic of a follow-up)
+            overlap = min(1.0, overlap + HISTORY_WEIGHT * _overlap(history_stems, sentence) / 2)
+        matched = type_match(kind, sentence)
         # A slight preference for the passage retrieval ranked higher breaks near-ties.
         rank_bonus = 0.02 * (max_passages - number)
-        score = lexical_weight * overlap + (1 - lexical_weight) * max(similarity, 0.0) + rank_bonus
+        score = (
+            lexical_weight * overlap
+            + (1 - lexical_weight) * max(similarity, 0.0)
+            + rank_bonus
+            + TYPE_BONUS * (matched - 0.5) * 2
+        )
         scored.append(
             QuotedSentence(
-                sentence, number, position, round(overlap, 4), round(similarity, 4), round(score, 4)
+                sentence,
+                number,
+                position,
+                round(overlap, 4),
+                round(similarity, 4),
+                round(score, 4),
+                type_match=matched,
             )
         )
     return sorted(scored, key=lambda sentence: (-sentence.score, sentence.source, sentence.position))
@@ -132,6 +213,7 @@ def select_sentences(scored: Sequence[QuotedSentence], *, max_sentences: int = 3
     best = scored[0]
     chosen = [best]
     length = len(best.text)
+    covered = content_stems(best.text)
     for candidate in scored[1:]:
         if len(chosen) >= max_sentences:
             break
@@ -141,9 +223,14 @@ def select_sentences(scored: Sequence[QuotedSentence], *, max_sentences: int = 3
         follows_best = same_passage and candidate.position == best.position + 1
         if candidate.score < threshold and not (follows_best and candidate.score >= 0.5 * best.score):
             continue
+        # Minimal span: a runner-up must add something (new words, or the answer the best one lacks).
+        adds = bool(content_stems(candidate.text) - covered) or candidate.type_match > best.type_match
+        if not (adds or follows_best):
+            continue
         if length + len(candidate.text) > MAX_ANSWER_CHARS:
             continue
         chosen.append(candidate)
+        covered |= content_stems(candidate.text)
         length += len(candidate.text)
     return sorted(chosen, key=lambda sentence: (sentence.source, sentence.position))
 
@@ -154,9 +241,11 @@ def extract_answer(
     *,
     embed: Callable[[list[str]], np.ndarray] | None = None,
     max_sentences: int = 3,
+    history: Sequence[str] = (),
 ) -> ExtractiveAnswer:
     """Quote the passages' best sentences for ``question``; an empty answer when nothing fits."""
-    chosen = select_sentences(score_sentences(question, passages, embed=embed), max_sentences=max_sentences)
+    scored = score_sentences(question, passages, embed=embed, history=history)
+    chosen = select_sentences(scored, max_sentences=max_sentences)
     lines = [f"{sentence.text} [{sentence.source}]" for sentence in chosen]
     return ExtractiveAnswer(text="\n".join(lines), sentences=chosen)
 

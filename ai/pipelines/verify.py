@@ -8,9 +8,10 @@ its quoted answer or hands off. A leaked canary blocks the answer outright.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
 
 from ai.guardrails import check_output
@@ -28,6 +29,26 @@ class VerifiedText:
     reason: str = ""
     problems: list[str] = field(default_factory=list)
     support_ratio: float = 1.0
+
+
+def sentence_similarity(embed: Callable[[list[str]], np.ndarray]) -> Callable[[str, str], float]:
+    """Support judged on meaning: the best cosine between an answer sentence and any sentence of the
+    cited passage. Word overlap cannot see that "Sie erhalten Ihr Geld innerhalb von 5 Tagen" is
+    backed by "Refunds arrive within 5 days"; the multilingual embedding can. Passage sentences are
+    embedded once per passage and reused for every answer sentence that cites it."""
+    from ai.pipelines.extractive import passage_sentences
+
+    cache: dict[str, np.ndarray] = {}
+
+    def similarity(sentence: str, passage: str) -> float:
+        if passage not in cache:
+            pieces = passage_sentences(passage) or [passage]
+            cache[passage] = np.asarray(embed(pieces[:48]))
+        vectors = cache[passage]
+        query = np.asarray(embed([sentence]))[0]
+        return float(np.max(vectors @ query)) if len(vectors) else 0.0
+
+    return similarity
 
 
 def cited_numbers(text: str) -> list[int]:

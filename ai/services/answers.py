@@ -7,9 +7,12 @@ import logging
 from django.db import IntegrityError, transaction
 
 from ai.models import AIInteraction, TicketTriage
-from ai.pipelines.answer import ANSWERED, BLOCKED, Answer, AnswerRequest, answer_question
+from ai.pipelines.answer import ANSWERED, BLOCKED, CUSTOMER_SOURCE, Answer, AnswerRequest, answer_question
 from ai.services.handoff import ticket_handoff
 from ai.services.interactions import interaction_record, redaction_map_load, redaction_map_save
+from ai.services.redaction_cache import conversation_analyses
+from chat.services.streaming import answer_stream_open
+from gateway.pii import Redactor
 from helpdesk.models import Message, Ticket, TicketChannel
 from helpdesk.services.delivery import reply_send
 
@@ -54,8 +57,12 @@ def inbound_answer(*, ticket: Ticket, message: Message) -> AIInteraction:
     if existing is not None:
         return existing
     mapping = redaction_map_load(ticket=ticket)
+    request = answer_request_for(ticket=ticket, message=message, redaction=mapping)
+    stream = _chat_stream(ticket=ticket, message=message, mapping=mapping)
+    request.on_delta = stream.feed if stream else None
     try:
-        answer = answer_question(answer_request_for(ticket=ticket, message=message, redaction=mapping))
+        with conversation_analyses(ticket=ticket, message=message):  # each turn's PII analysis, once ever
+            answer = answer_question(request)
     except Exception as error:  # the customer must never be left without an answer or a person
         logger.exception("answer pipeline failed for message %s", message.pk)
         answer = Answer(text="", citations=[], confidence=0.0, decision="handed_off",
@@ -65,6 +72,21 @@ def inbound_answer(*, ticket: Ticket, message: Message) -> AIInteraction:
         return answer_apply(ticket=ticket, message=message, answer=answer, mapping=mapping)
     except IntegrityError:  # a concurrent run recorded this message first
         return answer_existing(message=message)
+    finally:
+        if stream is not None:
+            stream.end(shown=answer.decision == ANSWERED)
+
+
+def _chat_stream(*, ticket: Ticket, message: Message, mapping):
+    """A live chat gets the model's words as they are written (placeholders filled with what the
+    customer gave, as in the final answer); the checked answer then replaces them."""
+    if ticket.channel != TicketChannel.CHAT:
+        return None
+    restorer = Redactor(mapping)
+    return answer_stream_open(
+        ticket_id=ticket.pk, after_seq=message.seq,
+        transform=lambda text: restorer.restore(text, sources=[CUSTOMER_SOURCE]),
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -27,10 +27,12 @@ from django.db import DatabaseError, connections
 from tqdm import tqdm
 
 from gateway.embeddings import Embedder, get_embedder
+from knowledge.evaluation.baseline import BaselineIndex, baseline_query, baseline_vector
 from knowledge.indexing.index import articles_index_bulk
 from knowledge.models import Article, ArticleSource, ArticleStatus, Chunk
 from knowledge.selectors.search import DEFAULT_TUNING, SearchTuning, search_articles
 
+BASELINE = "baseline"  # plain BM25 + sentence-encoder RRF (knowledge/evaluation/baseline.py)
 MODES = ("vector", "fulltext", "hybrid")
 METRICS = ("hit@1", "hit@5", "hit@10", "mrr", "p50_ms", "p95_ms")
 
@@ -53,12 +55,22 @@ class EvalQuestion:
     question: str
     gold_doc_ids: tuple[str, ...]
     history: tuple[dict, ...] = ()
+    subset: str = ""  # the dataset or collection the question belongs to (reported separately)
 
 
 @dataclass
 class ModeResult:
     ranks: list[int | None] = field(default_factory=list)  # 1-based rank of the first gold document
     latencies_ms: list[float] = field(default_factory=list)
+    subsets: list[str] = field(default_factory=list)  # per question, parallel to ranks
+
+    def subset(self, name: str) -> ModeResult:
+        keep = [i for i, s in enumerate(self.subsets) if s == name]
+        return ModeResult(
+            ranks=[self.ranks[i] for i in keep],
+            latencies_ms=[self.latencies_ms[i] for i in keep],
+            subsets=[name] * len(keep),
+        )
 
     def metrics(self, k: int) -> dict[str, float]:
         n = max(len(self.ranks), 1)
@@ -138,6 +150,7 @@ def load_questions(path: Path) -> list[EvalQuestion]:
                 question=record["question"],
                 gold_doc_ids=tuple(str(g) for g in gold),
                 history=tuple(history),
+                subset=str(record.get("subset") or ""),
             )
         )
     return questions
@@ -245,20 +258,28 @@ def score_questions(
     clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, ModeResult]:
     results = {mode: ModeResult() for mode in modes}
+    baseline = BaselineIndex.load() if BASELINE in modes else None
     for mode in modes:
         for question in tqdm(questions, desc=f"searching ({mode})", unit="q", disable=not show_progress):
             started = clock()
-            hits = search_articles(
-                question.question,
-                k=max(k, 10),
-                audience="internal",
-                history=list(question.history) if use_history else None,
-                mode=mode,
-                tuning=tuning,
-                embedder=embedder,
-            )
+            if mode == BASELINE:
+                text = baseline_query(question.question, question.history, use_history=use_history)
+                vector = baseline_vector(embedder or get_embedder(), text)
+                article_ids = baseline.search_articles(text, vector, k=max(k, 10))
+            else:
+                hits = search_articles(
+                    question.question,
+                    k=max(k, 10),
+                    audience="internal",
+                    history=list(question.history) if use_history else None,
+                    mode=mode,
+                    tuning=tuning,
+                    embedder=embedder,
+                )
+                article_ids = [hit.article_id for hit in hits]
             results[mode].latencies_ms.append((clock() - started) * 1000)
-            ranked = [id_to_doc.get(hit.article_id) for hit in hits]
+            results[mode].subsets.append(question.subset)
+            ranked = [id_to_doc.get(article_id) for article_id in article_ids]
             gold = set(question.gold_doc_ids)
             rank = next((i for i, doc_id in enumerate(ranked, start=1) if doc_id in gold), None)
             results[mode].ranks.append(rank)
@@ -273,6 +294,7 @@ class EvalReport:
     skipped_questions: int
     index_seconds: float
     metrics: dict[str, dict[str, float]]
+    subsets: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # subset -> mode -> metrics
 
     def table(self) -> str:
         header = f"{'mode':<10}" + "".join(f"{name:>9}" for name in METRICS)
@@ -289,6 +311,10 @@ class EvalReport:
         ]
         for mode, values in self.metrics.items():
             lines.append(f"{mode:<10}" + "".join(f"{values[name]:>9}" for name in METRICS))
+        for subset, by_mode in self.subsets.items():
+            lines += ["", f"subset {subset}:"]
+            for mode, values in by_mode.items():
+                lines.append(f"{mode:<10}" + "".join(f"{values[name]:>9}" for name in METRICS))
         return "\n".join(lines)
 
 
@@ -301,6 +327,7 @@ def run_evaluation(
     tuning: SearchTuning = DEFAULT_TUNING,
     show_progress: bool = True,
     embedder: Embedder | None = None,
+    modes: Sequence[str] = MODES,
 ) -> EvalReport:
     documents = load_documents(documents_path)
     questions = load_questions(questions_path)
@@ -315,6 +342,7 @@ def run_evaluation(
         results = score_questions(
             answerable,
             id_to_doc,
+            modes=modes,
             k=k,
             use_history=use_history,
             tuning=tuning,
@@ -328,4 +356,9 @@ def run_evaluation(
         skipped_questions=len(questions) - len(answerable),
         index_seconds=index_seconds,
         metrics={mode: result.metrics(k) for mode, result in results.items()},
+        subsets={
+            name: {mode: result.subset(name).metrics(k) for mode, result in results.items()}
+            for name in sorted({q.subset for q in answerable if q.subset})
+            if len({q.subset for q in answerable}) > 1
+        },
     )

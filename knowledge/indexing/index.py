@@ -9,6 +9,7 @@ Chunks whose embedded text and model are unchanged keep their stored vector.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -20,6 +21,7 @@ from knowledge.indexing.chunking import (
     embedding_text,
     markdown_inline_to_text,
 )
+from knowledge.indexing.term_stats import refresh_term_stats
 from knowledge.models import Article, ArticleStatus, Chunk, ChunkAudience
 
 # PostgreSQL text-search configuration per article language; anything else gets 'simple'
@@ -78,6 +80,8 @@ def article_index(article_id: int, *, embedder: Embedder | None = None) -> Index
     if not is_indexable(article):
         with transaction.atomic():
             removed, _ = Chunk.objects.filter(article_id=article_id).delete()
+        if removed:
+            refresh_term_stats()
         return IndexResult(article_id=article_id, chunks=0, embedded=0, removed=removed)
     embedder = embedder or get_embedder()
     plan = _plan(article)
@@ -90,31 +94,55 @@ def article_index(article_id: int, *, embedder: Embedder | None = None) -> Index
     fresh = embedder.embed_published([plan.texts[i] for i in missing]) if missing else []
     vectors = {plan.hashes[i]: vector for i, vector in zip(missing, fresh, strict=True)}
     vectors.update(reusable)
-    return _swap(plan, vectors, embedder.name, embedded=len(missing))
+    result = _swap(plan, vectors, embedder.name, embedded=len(missing))
+    refresh_term_stats()  # BM25 document frequencies (after the swap's transaction, never inside it)
+    return result
 
 
 def articles_index_bulk(
     article_ids: list[int], *, embedder: Embedder | None = None, batch: int = 256, progress=None
 ) -> list[IndexResult]:
-    """Index many articles with full embedding batches (eval loads, kb_reindex --all).
+    """Index many articles with full embedding batches (eval loads, kb_import, kb_reindex --all).
 
     Vectors are always recomputed. ``progress`` is a callable taking the number of chunks embedded.
+    While the model embeds one batch, a writer thread stores the previous one (its own database
+    connection; a few statements per article, none per chunk), so the database work hides behind
+    the model's and the run goes at the model's rate. Inside a transaction (a caller's atomic block,
+    a test) the writes stay on the caller's connection, one batch after the other.
     """
     embedder = embedder or get_embedder()
-    results = []
     plans = [_plan(a) for a in Article.objects.filter(pk__in=article_ids).order_by("pk") if is_indexable(a)]
-    pending: list[_Plan] = []
+    batches: list[list[_Plan]] = [[]]
     for plan in plans:
-        pending.append(plan)
-        if sum(len(p.texts) for p in pending) >= batch or plan is plans[-1]:
+        if batches[-1] and sum(len(p.texts) for p in batches[-1]) >= batch:
+            batches.append([])
+        batches[-1].append(plan)
+    results: list[IndexResult] = []
+    threaded = not connection.in_atomic_block
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-index-writer") as writer:
+        written = []
+        for pending in batches:
             texts = [text for p in pending for text in p.texts]
-            vectors = iter(embedder.embed_published(texts) if texts else [])
-            for p in pending:
-                results.append(_swap(p, {h: next(vectors) for h in p.hashes}, embedder.name, len(p.texts)))
-            if progress:
+            vectors = embedder.embed_published(texts) if texts else []
+            if threaded:
+                written.append(writer.submit(_write_batch, pending, vectors, embedder.name))
+            else:
+                results += _write_batch(pending, vectors, embedder.name)
+            if progress and texts:
                 progress(len(texts))
-            pending = []
+        try:
+            for future in written:
+                results += future.result()
+        finally:
+            if threaded:
+                writer.submit(lambda: connection.close()).result()  # the writer thread's own connection
+    refresh_term_stats()
     return results
+
+
+def _write_batch(pending: list[_Plan], vectors, model_name: str) -> list[IndexResult]:
+    vectors = iter(vectors)
+    return [_swap(p, {h: next(vectors) for h in p.hashes}, model_name, len(p.texts)) for p in pending]
 
 
 def _swap(plan: _Plan, vectors: dict, model_name: str, embedded: int) -> IndexResult:

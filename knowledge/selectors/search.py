@@ -2,45 +2,56 @@
 
     hits = search("Wie setze ich mein Passwort zurück?", k=5, audience="public")
 
-One SQL statement (after one ``set_config`` for the HNSW scan) does everything: the pgvector cosine
-top-N and the PostgreSQL full-text top-N are computed as CTEs over the same filters, fused by
-reciprocal rank fusion, joined to their articles (whose visibility is checked again, so an article
-unpublished a moment ago never leaks while its re-index task is still queued) and highlighted.
+One SQL statement (after one ``set_config`` for the HNSW scan; the SQL is in ``search_sql``) does
+everything: the pgvector cosine top-N and a BM25 full-text top-N (real IDF and length
+normalisation from term statistics kept up to date on index, title and headings boosted) are
+computed as CTEs over the same filters, fused by reciprocal rank fusion, joined to their articles
+(whose visibility is checked again, so an article unpublished a moment ago never leaks while its
+re-index task is still queued) and highlighted.
 
 Why these choices (numbers in docs/retrieval.md):
-- The full-text side ranks by ``ts_rank_cd`` against the question's content words OR-ed (a whole
-  question as an AND query almost never matches) and only ranks chunks that contain at least two
-  of them (see MAX_MATCH_TERMS): better precision, and bounded work on a large knowledge base.
-- Rank fusion weighs the vector side higher, so a German question finding an English article by
-  meaning is not pushed down by chunks that merely share a German word.
-- Dialogue history: earlier user turns are embedded separately and mixed into the query vector
-  with geometrically decaying weights; for full text they form a second, down-weighted tsquery.
+- BM25 rather than ``ts_rank_cd``: PostgreSQL's own ranks know no IDF, so a chunk sharing three
+  common words outranked one sharing the rare word that matters.
+- Dialogue history is query rewriting on both sides: earlier user turns are embedded and mixed into
+  the query vector with geometrically decaying weights, and their words join the BM25 query with
+  decaying term weights (the last customer turn counts most).
+- Language: a query in German prefers German chunks (``language_boost`` on the fused score), and
+  still finds English ones by meaning (the multilingual embedding) when there is nothing German.
+- ``min_relevance=True`` (help-center search) drops hits that neither full text nor a close vector
+  supports: nonsense finds nothing instead of the 8 nearest chunks.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 
 from gateway.embeddings import Embedder, EmbeddingModelError, get_embedder, normalise
 from gateway.llm.errors import LLMError
 from knowledge.indexing.index import SEARCH_CONFIGS, search_config_for
+from knowledge.selectors.search_sql import build_sql
 
 logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "vector", "fulltext"]
 Audience = Literal["public", "internal"]
 ALL_SEARCH_CONFIGS = (*sorted(set(SEARCH_CONFIGS.values())), "simple")
+AUTO = "auto"
 # Private-use characters mark highlights inside ts_headline output; the text is HTML-escaped
 # afterwards and the marks become <mark> tags, so article text can never inject markup.
 _MARK_START, _MARK_STOP = "\ue000", "\ue001"
+_MARKDOWN_RESIDUE = re.compile(r"(\*\*|__|`+|^#{1,6}\s+|\[\[|\]\])", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -48,16 +59,34 @@ class SearchTuning:
     rrf_k: int = 60
     depth: int = 40  # candidates taken from each side before fusion
     vector_weight: float = 1.0
-    text_weight: float = 0.6
+    text_weight: float = 1.0
     history_turns: int = 3  # earlier user turns used
-    history_decay: float = 0.5  # weight of the previous user turn relative to the question
-    history_text_weight: float = 0.3  # rank weight of the history tsquery relative to the question's
+    history_decay: float = 0.5  # vector weight of the previous user turn relative to the question
+    history_text_weight: float = 0.3  # BM25 term weight of the previous user turn's words
     include_agent_turns: bool = False
     ef_search_min: int = 64
-    # Full-text ranking: PostgreSQL's rank function and its length normalisation bit mask
-    # (0: none, 1: 1 + log(length), 2: length, 32: rank / (rank + 1)).
-    text_rank_function: Literal["ts_rank_cd", "ts_rank"] = "ts_rank_cd"
-    text_normalization: int = 0
+    # BM25 (see search_sql): term saturation, length normalisation, title/heading field boost.
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    title_boost: float = 2.0
+    # A single query term is enough to make a chunk a candidate when it is rare: df <= max(min, ratio * N).
+    # On a help center of a few thousand chunks that is nearly every term; at 100k chunks only terms
+    # in at most 200 chunks, so a common word cannot make the scoring read half the index.
+    rare_df_min: int = 200
+    rare_df_ratio: float = 0.002
+    # Terms in more than max(min, ratio * N) chunks only score, never select candidates (bounds the work
+    # at 100k chunks; a knowledge base under ~1000 chunks never hits it); at most max_candidates are scored.
+    common_df_min: int = 1000
+    common_df_ratio: float = 0.05
+    max_candidates: int = 5000
+    # Fused score factor for chunks in the query's language that are on topic (a full-text match, or
+    # a cosine of at least language_boost_cosine): an unrelated German chunk never beats the English answer.
+    language_boost: float = 1.3
+    language_boost_cosine: float = 0.35
+    # Relevance cut-off (min_relevance=True): a hit needs a cosine of at least relevance_cosine, or a
+    # full-text match and at least relevance_cosine_with_text.
+    relevance_cosine: float = 0.45
+    relevance_cosine_with_text: float = 0.25
 
 
 DEFAULT_TUNING = SearchTuning()
@@ -77,7 +106,7 @@ class SearchHit:
     category_id: int | None
     score: float  # fused reciprocal-rank score (comparable within one search)
     vector_score: float | None  # cosine similarity, when the chunk was a vector candidate
-    text_score: float | None  # ts_rank_cd, when the chunk matched the full-text query
+    text_score: float | None  # BM25 score, when the chunk matched the full-text query
     vector_rank: int | None = None
     text_rank: int | None = None
 
@@ -85,8 +114,8 @@ class SearchHit:
 @dataclass
 class _Query:
     vector: np.ndarray | None
-    question_tsquery_text: str
-    history_tsquery_text: str
+    query_texts: tuple[str, ...]  # the question, then earlier user turns (most recent first)
+    query_weights: tuple[float, ...]  # BM25 term weight of each text's words
     configs: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -101,11 +130,15 @@ def search(
     mode: Mode = "hybrid",
     tuning: SearchTuning = DEFAULT_TUNING,
     embedder: Embedder | None = None,
+    prefer_language: str | None = AUTO,
+    min_relevance: bool = False,
 ) -> list[SearchHit]:
     """Best ``k`` chunks for ``query``. ``audience="public"`` never returns internal or unpublished content.
 
     ``history`` is the dialogue so far, oldest first, as ``{"role": "user"|"assistant"|..., "text": ...}``
     (``content`` is accepted for ``text``); the current ``query`` must not be repeated in it.
+    ``prefer_language``: chunks in this language rank higher; ``"auto"`` detects it from the query
+    (only when the detection is clear), ``None`` switches the preference off.
     """
     if audience not in ("public", "internal"):
         raise ValueError(f"audience must be 'public' or 'internal', not {audience!r}")
@@ -114,6 +147,8 @@ def search(
     query = (query or "").strip()
     if not query or k <= 0:
         return []
+    if prefer_language == AUTO:
+        prefer_language = None if language else query_language(query)
     try:
         prepared = _prepare(
             query, history or (), mode=mode, language=language, tuning=tuning, embedder=embedder
@@ -128,9 +163,48 @@ def search(
             query, history or (), mode=mode, language=language, tuning=tuning, embedder=embedder
         )
     rows = _run(
-        prepared, k=k, audience=audience, language=language, category_id=category_id, mode=mode, tuning=tuning
-    )
-    return [_hit(row) for row in rows]
+        prepared, k=k, audience=audience, language=language, category_id=category_id, mode=mode,
+        tuning=tuning, prefer_language=prefer_language,
+    )  # fmt: skip
+    hits = [_hit(row) for row in rows]
+    if min_relevance:
+        hits = [hit for hit in hits if is_relevant(hit, tuning)]
+    return hits
+
+
+def is_relevant(hit: SearchHit, tuning: SearchTuning = DEFAULT_TUNING) -> bool:
+    """The help-center cut-off: close in meaning, or matching words and not far off in meaning."""
+    if hit.vector_score is None:  # full text only (no embedder): a BM25 match is all there is
+        return hit.text_score is not None
+    if hit.vector_score >= tuning.relevance_cosine:
+        return True
+    return hit.text_score is not None and hit.vector_score >= tuning.relevance_cosine_with_text
+
+
+@lru_cache(maxsize=1)
+def _languages() -> tuple[str, ...]:
+    return tuple(code.split("-")[0] for code, _name in settings.LANGUAGES)
+
+
+def query_language(text: str, *, min_letters: int = 12, min_probability: float = 0.9) -> str | None:
+    """The query's language when py3langid is sure (restricted to the site's languages), else None."""
+    if sum(char.isalpha() for char in text) < min_letters:
+        return None
+    with _identifier_lock:  # the identifier keeps state between set_languages and classify
+        code, probability = _identifier(_languages()).classify(text)
+    return str(code) if float(probability) >= min_probability else None
+
+
+_identifier_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _identifier(languages: tuple[str, ...]):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(languages))
+    return identifier
 
 
 def history_user_turns(history: Sequence[dict], *, limit: int, include_agent: bool = False) -> list[str]:
@@ -167,79 +241,13 @@ def _prepare(
         weights = np.array([tuning.history_decay**i for i in range(len(texts))], dtype=np.float32)
         vector = normalise((weights[:, None] * vectors).sum(axis=0))[0]
     configs = (search_config_for(language),) if language else ALL_SEARCH_CONFIGS
+    text_weights = [1.0] + [tuning.history_text_weight * tuning.history_decay**i for i in range(len(earlier))]
     return _Query(
         vector=vector,
-        question_tsquery_text=query,
-        history_tsquery_text=" ".join(earlier),
+        query_texts=(query, *earlier),
+        query_weights=tuple(text_weights),
         configs=configs,
     )
-
-
-def _or_tsquery_sql(param: str, configs: tuple[str, ...]) -> str:
-    """SQL for: the content words of %(param)s, OR-ed, under every text-search config in use."""
-    parts = [
-        f"replace(plainto_tsquery('{config}'::regconfig, %({param})s)::text, ' & ', ' | ')::tsquery"
-        for config in configs
-    ]
-    return " || ".join(parts)
-
-
-# Which chunks the full-text side ranks. Ranking costs ~30-60 us per matching chunk and an OR of a
-# question's words matches a large part of a big knowledge base, so a chunk must contain at least
-# two of the question's content words (like Lucene's minimum_should_match=2): pairs of lexemes,
-# OR-ed. A question with fewer than three content words (a follow-up like "how long does that
-# take?") borrows the dialogue's words; with fewer than three in all, any one word matches.
-# Lexemes are per text-search configuration; question words first, then the longest (rarest).
-MAX_MATCH_TERMS = 12
-_MATCH_TERMS_SQL = """
-    WITH raw AS (
-        SELECT cfg, replace(lexeme, chr(92), '') AS lexeme, false AS from_history
-        FROM unnest(%(configs)s::text[]) AS cfg,
-             unnest(tsvector_to_array(to_tsvector(cfg::regconfig, %(question)s))) AS lexeme
-        UNION ALL
-        SELECT cfg, replace(lexeme, chr(92), ''), true
-        FROM unnest(%(configs)s::text[]) AS cfg,
-             unnest(tsvector_to_array(to_tsvector(cfg::regconfig, %(history)s))) AS lexeme
-    ),
-    thin AS (
-        SELECT c AS cfg FROM unnest(%(configs)s::text[]) AS c
-        WHERE (SELECT count(*) FROM raw r WHERE r.cfg = c AND NOT r.from_history) < 3
-    ),
-    usable AS (
-        SELECT DISTINCT ON (cfg, lexeme) cfg, lexeme, from_history FROM raw
-        WHERE lexeme <> '' AND (NOT from_history OR cfg IN (SELECT cfg FROM thin))
-        ORDER BY cfg, lexeme, from_history
-    )
-    SELECT cfg, lexeme FROM (
-        SELECT cfg, lexeme,
-               row_number() OVER (PARTITION BY cfg ORDER BY from_history, length(lexeme) DESC, lexeme) AS n
-        FROM usable
-    ) AS ranked
-    WHERE n <= %(max_match_terms)s
-"""
-_MATCH_TSQUERY_SQL = """
-    SELECT COALESCE(string_agg(clause, ' | '), '')::tsquery FROM (
-        SELECT '(' || quote_nullable(a.lexeme) || ' & ' || quote_nullable(b.lexeme) || ')'
-        FROM terms a JOIN terms b ON a.cfg = b.cfg AND a.lexeme < b.lexeme
-        WHERE (SELECT count(*) FROM terms t WHERE t.cfg = a.cfg) >= 3
-        UNION ALL
-        SELECT quote_nullable(t.lexeme) FROM terms t
-        WHERE (SELECT count(*) FROM terms u WHERE u.cfg = t.cfg) < 3
-    ) AS clauses(clause)
-"""
-
-
-def _filters(audience: Audience, language: str | None, category_id: int | None) -> tuple[str, dict]:
-    clauses, params = [], {}
-    if audience == "public":
-        clauses.append("c.audience = 'public'")
-    if language:
-        clauses.append("c.language = %(language)s")
-        params["language"] = language
-    if category_id is not None:
-        clauses.append("c.category_id = %(category_id)s")
-        params["category_id"] = category_id
-    return (" AND ".join(clauses) or "TRUE"), params
 
 
 def _run(prepared: _Query, *, mode: Mode, tuning: SearchTuning, **options) -> list[dict]:
@@ -257,91 +265,6 @@ def _run(prepared: _Query, *, mode: Mode, tuning: SearchTuning, **options) -> li
         cursor.execute(sql, params)
         columns = [col.name for col in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
-def build_sql(
-    prepared: _Query,
-    *,
-    k: int,
-    audience: Audience,
-    language: str | None,
-    category_id: int | None,
-    mode: Mode,
-    tuning: SearchTuning,
-) -> tuple[str, dict]:
-    where, params = _filters(audience, language, category_id)
-    depth = max(tuning.depth, k)
-    use_vector, use_text = mode in ("hybrid", "vector"), mode in ("hybrid", "fulltext")
-    params.update(
-        depth=depth,
-        k=k,
-        rrf_k=tuning.rrf_k,
-        vector_weight=tuning.vector_weight if use_vector else 0.0,
-        text_weight=tuning.text_weight if use_text else 0.0,
-        history_text_weight=tuning.history_text_weight,
-        question=prepared.question_tsquery_text,
-        configs=list(prepared.configs),
-        max_match_terms=MAX_MATCH_TERMS,
-        history=prepared.history_tsquery_text,
-        mark_options=f"StartSel={_MARK_START}, StopSel={_MARK_STOP}, MaxWords=35, MinWords=15, "
-        "MaxFragments=2, FragmentDelimiter= … ",
-    )
-    vector_cte = "SELECT NULL::bigint AS id, NULL::float8 AS dist, NULL::bigint AS rnk WHERE FALSE"
-    if use_vector:
-        params["qvec"] = "[" + ",".join(f"{x:.7g}" for x in prepared.vector) + "]"
-        vector_cte = f"""
-            SELECT id, dist, row_number() OVER (ORDER BY dist, id) AS rnk FROM (
-                SELECT c.id, (c.embedding <=> %(qvec)s::vector) AS dist FROM knowledge_chunk c
-                WHERE {where} ORDER BY c.embedding <=> %(qvec)s::vector LIMIT %(depth)s
-            ) v"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
-    text_cte = "SELECT NULL::bigint AS id, NULL::float4 AS rank, NULL::bigint AS rnk WHERE FALSE"
-    if use_text:
-        rank = {"ts_rank_cd": "ts_rank_cd", "ts_rank": "ts_rank"}[tuning.text_rank_function]
-        params["normalization"] = int(tuning.text_normalization)
-        history_rank = (
-            f" + %(history_text_weight)s * {rank}(c.search_vector, q.history, %(normalization)s)"
-            if prepared.history_tsquery_text
-            else ""
-        )
-        text_cte = f"""
-            SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM (
-                SELECT c.id,
-                    {rank}(c.search_vector, q.question, %(normalization)s){history_rank} AS rank
-                FROM knowledge_chunk c, tsq q
-                WHERE c.search_vector @@ q.match AND {where}
-                ORDER BY rank DESC LIMIT %(depth)s
-            ) t"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
-    sql = f"""
-        WITH terms AS MATERIALIZED ({_MATCH_TERMS_SQL}),
-        tsq AS MATERIALIZED (
-            SELECT {_or_tsquery_sql("question", prepared.configs)} AS question,
-                   {_or_tsquery_sql("history", prepared.configs)} AS history,
-                   ({_MATCH_TSQUERY_SQL}) AS match
-        ),
-        vec AS ({vector_cte}),
-        txt AS ({text_cte}),
-        fused AS (
-            SELECT COALESCE(vec.id, txt.id) AS id, vec.dist, vec.rnk AS vector_rank,
-                   txt.rank AS text_score, txt.rnk AS text_rank,
-                   COALESCE(%(vector_weight)s / (%(rrf_k)s + vec.rnk), 0)
-                   + COALESCE(%(text_weight)s / (%(rrf_k)s + txt.rnk), 0) AS score
-            FROM vec FULL OUTER JOIN txt ON vec.id = txt.id
-        )
-        SELECT f.id, f.dist, f.vector_rank, f.text_score, f.text_rank, f.score,
-               c.article_id, c.heading_path, c.text, c.language, c.category_id,
-               a.title, a.slug,
-               ts_headline(c.search_config::regconfig,
-                           replace(replace(c.text, E'\\ue000', ''), E'\\ue001', ''),
-                           q.question || q.history, %(mark_options)s) AS headline
-        FROM fused f
-        JOIN knowledge_chunk c ON c.id = f.id
-        JOIN knowledge_article a ON a.id = c.article_id
-        CROSS JOIN tsq q
-        WHERE a.status = 'published' {"AND NOT a.internal_only" if audience == "public" else ""}
-        ORDER BY f.score DESC, f.id
-        LIMIT %(k)s
-    """  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
-    return sql, params
 
 
 def _hit(row: dict) -> SearchHit:
@@ -365,7 +288,8 @@ def _hit(row: dict) -> SearchHit:
 
 
 def highlight_html(headline: str) -> str:
-    return html.escape(headline).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+    plain = _MARKDOWN_RESIDUE.sub("", headline)  # snippets are text: no stray ** or ## from the source
+    return html.escape(plain).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
 
 
 def article_url(slug: str) -> str:

@@ -68,3 +68,48 @@ def test_bad_question_files_are_refused_with_the_line(tmp_path):
         load_answer_questions(bad)
     with pytest.raises(CommandError):
         call_command("eval_answers", documents=str(bad), questions=str(bad), stdout=StringIO())
+
+
+def test_token_f1_against_a_reference_answer():
+    from ai.evaluation.answers_eval import token_f1
+
+    assert token_f1("The link is valid for 30 minutes [1].", "The link is valid for 30 minutes.") == (
+        1.0,
+        1.0,
+    )
+    f1, recall = token_f1("Use the link within 30 minutes [1].", "It is valid for 30 minutes.")
+    assert 0 < f1 < 1 and 0 < recall < 1
+    assert token_f1("Nothing in common here.", "Refunds take five days.") == (0.0, 0.0)
+
+
+def test_calibration_fits_and_picks_the_threshold_for_the_worst_dataset():
+    import numpy as np
+
+    from ai.evaluation.answer_calibration import Row, choose_threshold, confidences, fit, leave_one_out, rates
+    from ai.pipelines.confidence import SIGNALS
+
+    rng = np.random.default_rng(3)
+
+    def rows(dataset, n, noise):
+        out = []
+        for _ in range(n):
+            correct = bool(rng.random() < 0.6)
+            signals = np.full(len(SIGNALS), 0.5) + rng.normal(0, noise, len(SIGNALS))
+            signals[SIGNALS.index("similarity")] += 0.15 if correct else -0.15
+            out.append(Row(dataset, True, correct, signals, 1.0))
+        return out
+
+    by_dataset = {
+        "easy": rows("easy", 200, 0.05),
+        "hard": rows("hard", 200, 0.15),
+        "mid": rows("mid", 200, 0.1),
+    }
+    weights, bias = fit([r for rs in by_dataset.values() for r in rs])
+    assert weights["similarity"] > 0  # the signal that separates right from wrong gets a positive weight
+    threshold = choose_threshold(by_dataset, weights, bias)
+    for name, data in by_dataset.items():
+        assert rates(data, confidences(data, weights, bias), threshold)["wrong"] <= 0.05, name
+    # The worst dataset decides: the easy one alone would allow a lower threshold.
+    assert choose_threshold({"easy": by_dataset["easy"]}, weights, bias) <= threshold
+    held_out = {r["held_out"] for r in leave_one_out(by_dataset)}
+    assert held_out == {"easy", "hard", "mid"}

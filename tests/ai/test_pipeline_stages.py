@@ -76,15 +76,45 @@ def test_extract_answer_is_empty_without_passages_and_the_intro_heads_the_quote(
 
 # --- confidence ----------------------------------------------------------------------------------
 def test_confidence_rises_with_retrieval_and_evidence_and_drops_when_the_model_abstains():
-    weak = conf.answer_confidence(conf.ConfidenceInputs(top_cosine=0.2, agreement=False, evidence=0.2))
-    strong = conf.answer_confidence(conf.ConfidenceInputs(top_cosine=0.7, agreement=True, evidence=0.8))
-    assert weak < 0.2 < 0.8 < strong
-    abstained = conf.ConfidenceInputs(
-        top_cosine=0.7, agreement=True, evidence=0.8, model_signal=conf.model_signal("I don't know, sorry.")
-    )
+    weak_inputs = {"top_cosine": 0.3, "margin": 0.0, "agreement": 0.0, "overlap": 0.1, "similarity": 0.15}
+    weak = conf.answer_confidence(conf.ConfidenceInputs(**weak_inputs))
+    strong_inputs = {"top_cosine": 0.55, "margin": 0.2, "agreement": 1.0, "overlap": 0.8, "similarity": 0.7}
+    strong = conf.answer_confidence(conf.ConfidenceInputs(**strong_inputs))
+    assert weak < 0.5 < conf.SHIPPED_THRESHOLD < strong
+    abstained = conf.ConfidenceInputs(**strong_inputs, model_signal=conf.model_signal("I don't know, sorry."))
     assert conf.answer_confidence(abstained) < strong * 0.5
-    half_supported = conf.ConfidenceInputs(top_cosine=0.7, agreement=True, evidence=0.8, support_ratio=0.5)
+    half_supported = conf.ConfidenceInputs(**strong_inputs, support_ratio=0.5)
     assert conf.answer_confidence(half_supported) == pytest.approx(strong * 0.5, abs=0.01)
+
+
+def test_the_signals_that_separate_right_from_wrong_raise_the_confidence():
+    base = {
+        "top_cosine": 0.45,
+        "margin": 0.05,
+        "agreement": 0.5,
+        "overlap": 0.4,
+        "similarity": 0.45,
+        "history": 0.5,
+    }
+    reference = conf.evidence_probability(conf.ConfidenceInputs(**base))
+    for name, better in (("margin", 0.2), ("agreement", 1.0), ("similarity", 0.6), ("history", 0.8)):
+        assert conf.evidence_probability(conf.ConfidenceInputs(**{**base, name: better})) > reference, name
+
+
+def test_answer_type_and_minimal_span():
+    from ai.pipelines.extractive import answer_type, type_match
+
+    assert answer_type("How long is the link valid?") == "duration"
+    assert answer_type("Wie viel kostet der Versand?") == "amount"
+    assert answer_type("How do I pair the bike?") is None
+    assert type_match("duration", "The link is valid for 30 minutes.") == 1.0
+    assert type_match("duration", "Open the email and click the link.") == 0.0
+    passage = (
+        "Open the email and use the link. The link is valid for 30 minutes; after that it expires. "
+        "Choose a new password with at least 10 characters."
+    )
+    answer = extract_answer("How long is the reset link valid?", [passage])
+    assert "30 minutes" in answer.text and "10 characters" not in answer.text
 
 
 # --- verify ----------------------------------------------------------------------------------------

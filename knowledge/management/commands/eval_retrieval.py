@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from knowledge.evaluation.retrieval_eval import EvalInputError, run_evaluation
+from knowledge.evaluation.retrieval_eval import BASELINE, MODES, EvalInputError, run_evaluation
 from knowledge.selectors.search import DEFAULT_TUNING
 
 
@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the metrics as JSON on the last line")
         parser.add_argument("--k", type=int, default=10, help="MRR cut-off (hit@1/5/10 are always reported)")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--baseline",
+            action="store_true",
+            help="also score plain BM25 + sentence-encoder RRF (the reference)",
+        )
         # Tuning knobs, for experiments; the defaults are the tuned values (docs/retrieval.md).
         parser.add_argument("--rrf-k", type=int, default=DEFAULT_TUNING.rrf_k)
         parser.add_argument("--depth", type=int, default=DEFAULT_TUNING.depth)
@@ -58,9 +63,12 @@ class Command(BaseCommand):
                 k=options["k"],
                 tuning=tuning,
                 show_progress=not options["no_progress"],
+                modes=(*MODES, BASELINE) if options["baseline"] else MODES,
             )
         except EvalInputError as exc:
             raise CommandError(str(exc))
         self.stdout.write(report.table())
         if options["json"]:
-            self.stdout.write(json.dumps(report.metrics))
+            self.stdout.write(
+                json.dumps({**report.metrics, **({"subsets": report.subsets} if report.subsets else {})})
+            )

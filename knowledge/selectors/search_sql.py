@@ -1,0 +1,197 @@
+"""The SQL of one hybrid search: vector top-N, BM25 full-text top-N, fusion, visibility, highlighting.
+
+Full-text ranking is Okapi BM25 computed inside PostgreSQL:
+
+    bm25(chunk) = sum over query terms t of  w(t) * idf(t) * tf(t) * (k1 + 1) / (tf(t) + k1 * (1 - b + b * len / avg_len))
+    idf(t)      = ln(1 + (N - df(t) + 0.5) / (df(t) + 0.5))
+
+- ``df``, ``N`` and ``avg_len`` per text-search configuration come from the materialized views of
+  migration 0003 (knowledge/indexing/term_stats.py refreshes them after indexing).
+- ``tf`` is read from the chunk's tsvector (positions per lexeme); positions of the title and heading
+  path (tsvector weight A) count ``title_boost`` times (a BM25F-style field boost).
+- ``len`` is the number of distinct lexemes of the chunk (``length(tsvector)``).
+- ``w(t)`` is the query-term weight: 1 for words of the question, ``history_text_weight`` for words
+  of the previous user turn, decaying by ``history_decay`` per turn further back (query rewriting
+  from the dialogue: a follow-up "how long is it valid?" borrows "reset password link").
+
+Which chunks are scored: the query's (up to ``MAX_MATCH_TERMS``) most informative terms (weight x
+IDF) that are not very common (df above max(``common_df_min``, ``common_df_ratio`` x N) only
+scores, never selects); a chunk must contain two of them, or one rare term (df at most
+max(``rare_df_min``, ``rare_df_ratio`` x N)); at most ``max_candidates`` chunks are scored. Scoring
+reads the tsvector of every candidate, so this bounds the work on a large knowledge base (on a help
+center of a few thousand chunks none of the limits bites); with IDF in the score, one common word
+can no longer pull a chunk up anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+MAX_MATCH_TERMS = 12
+
+_QUERY_TERMS_SQL = """
+    SELECT x.cfg, x.lexeme, max(x.w) AS w, max(coalesce(s.df, 0)) AS df,
+           max(ln(1 + (cs.chunks - coalesce(s.df, 0) + 0.5) / (coalesce(s.df, 0) + 0.5))) AS idf,
+           max(cs.avg_length) AS avg_length, max(cs.chunks) AS chunks,
+           bool_or(coalesce(s.df, 0) <= greatest(%(rare_df_min)s, cs.chunks * %(rare_df_ratio)s)) AS rare
+    FROM (
+        SELECT cfg, v.lexeme, t.w
+        FROM unnest(%(configs)s::text[]) AS cfg,
+             unnest(%(query_texts)s::text[], %(query_weights)s::float8[]) AS t(txt, w),
+             unnest(to_tsvector(cfg::regconfig, t.txt)) AS v
+    ) x
+    JOIN knowledge_corpus_stat cs ON cs.config = x.cfg
+    LEFT JOIN knowledge_term_stat s ON s.config = x.cfg AND s.lexeme = x.lexeme
+    WHERE x.lexeme <> '' AND strpos(x.lexeme, chr(92)) = 0
+    GROUP BY x.cfg, x.lexeme
+"""
+_MATCH_TERMS_SQL = """
+    SELECT cfg, lexeme, rare FROM (
+        SELECT cfg, lexeme, rare,
+               row_number() OVER (PARTITION BY cfg ORDER BY w * idf DESC, lexeme) AS n
+        FROM qterms
+        WHERE df > 0 AND df <= greatest(%(common_df_min)s, chunks * %(common_df_ratio)s)
+    ) ranked
+    WHERE n <= %(max_match_terms)s
+"""
+_MATCH_TSQUERY_SQL = """
+    SELECT COALESCE(string_agg(clause, ' | '), '')::tsquery FROM (
+        SELECT '(' || quote_literal(a.lexeme) || ' & ' || quote_literal(b.lexeme) || ')'
+        FROM mterms a JOIN mterms b ON a.cfg = b.cfg AND a.lexeme < b.lexeme
+        WHERE (SELECT count(*) FROM mterms t WHERE t.cfg = a.cfg) >= 3
+        UNION ALL
+        SELECT quote_literal(t.lexeme) FROM mterms t
+        WHERE t.rare OR (SELECT count(*) FROM mterms u WHERE u.cfg = t.cfg) < 3
+    ) AS clauses(clause)
+"""
+
+
+def _or_tsquery_sql(param: str, configs: Sequence[str]) -> str:
+    """The content words of %(param)s, OR-ed, under every text-search config in use (highlighting)."""
+    parts = [
+        f"replace(plainto_tsquery('{config}'::regconfig, %({param})s)::text, ' & ', ' | ')::tsquery"
+        for config in configs
+    ]
+    return " || ".join(parts)
+
+
+def filters_sql(audience: str, language: str | None, category_id: int | None) -> tuple[str, dict]:
+    clauses, params = [], {}
+    if audience == "public":
+        clauses.append("c.audience = 'public'")
+    if language:
+        clauses.append("c.language = %(language)s")
+        params["language"] = language
+    if category_id is not None:
+        clauses.append("c.category_id = %(category_id)s")
+        params["category_id"] = category_id
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def build_sql(
+    prepared,
+    *,
+    k: int,
+    audience: str,
+    language: str | None,
+    category_id: int | None,
+    mode: str,
+    tuning,
+    prefer_language: str | None = None,
+) -> tuple[str, dict]:
+    where, params = filters_sql(audience, language, category_id)
+    depth = max(tuning.depth, k)
+    use_vector, use_text = mode in ("hybrid", "vector"), mode in ("hybrid", "fulltext")
+    params.update(
+        depth=depth,
+        k=k,
+        rrf_k=tuning.rrf_k,
+        vector_weight=tuning.vector_weight if use_vector else 0.0,
+        text_weight=tuning.text_weight if use_text else 0.0,
+        configs=list(prepared.configs),
+        query_texts=list(prepared.query_texts),
+        query_weights=list(prepared.query_weights),
+        question=prepared.query_texts[0],
+        history=" ".join(prepared.query_texts[1:]),
+        max_match_terms=MAX_MATCH_TERMS,
+        rare_df_min=tuning.rare_df_min,
+        rare_df_ratio=tuning.rare_df_ratio,
+        common_df_min=tuning.common_df_min,
+        common_df_ratio=tuning.common_df_ratio,
+        max_candidates=tuning.max_candidates,
+        k1=tuning.bm25_k1,
+        b=tuning.bm25_b,
+        title_boost=tuning.title_boost,
+        prefer_language=prefer_language or "",
+        language_boost=tuning.language_boost if prefer_language else 1.0,
+        language_boost_cosine=tuning.language_boost_cosine,
+        mark_options="StartSel=\ue000, StopSel=\ue001, MaxWords=35, MinWords=15, "
+        "MaxFragments=2, FragmentDelimiter= … ",
+    )
+    vector_cte = "SELECT NULL::bigint AS id, NULL::float8 AS dist, NULL::bigint AS rnk WHERE FALSE"
+    if use_vector:
+        params["qvec"] = "[" + ",".join(f"{x:.7g}" for x in prepared.vector) + "]"
+        vector_cte = f"""
+            SELECT id, dist, row_number() OVER (ORDER BY dist, id) AS rnk FROM (
+                SELECT c.id, (c.embedding <=> %(qvec)s::vector) AS dist FROM knowledge_chunk c
+                WHERE {where} ORDER BY c.embedding <=> %(qvec)s::vector LIMIT %(depth)s
+            ) v"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
+    text_cte = "SELECT NULL::bigint AS id, NULL::float8 AS rank, NULL::bigint AS rnk WHERE FALSE"
+    if use_text:
+        # BM25 over the candidates (see the module docstring); tf counts title/heading positions
+        # (weight A) title_boost times.
+        text_cte = f"""
+            SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM (
+                SELECT c.id, sum(
+                    q.w * q.idf * (u.tf * (%(k1)s + 1))
+                    / (u.tf + %(k1)s * (1 - %(b)s + %(b)s * length(c.search_vector) / q.avg_length))
+                ) AS rank
+                FROM (
+                    SELECT c.id, c.search_vector, c.search_config FROM knowledge_chunk c, tsq
+                    WHERE c.search_vector @@ tsq.match AND {where}
+                    LIMIT %(max_candidates)s
+                ) c
+                CROSS JOIN LATERAL (
+                    SELECT v.lexeme, cardinality(v.positions)
+                        + (%(title_boost)s - 1) * cardinality(array_positions(v.weights, 'A')) AS tf
+                    FROM unnest(c.search_vector) AS v
+                ) u
+                JOIN qterms q ON q.cfg = c.search_config AND q.lexeme = u.lexeme
+                GROUP BY c.id
+                ORDER BY rank DESC, c.id LIMIT %(depth)s
+            ) t"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
+    sql = f"""
+        WITH qterms AS MATERIALIZED ({_QUERY_TERMS_SQL}),
+        mterms AS MATERIALIZED ({_MATCH_TERMS_SQL}),
+        tsq AS MATERIALIZED (
+            SELECT {_or_tsquery_sql("question", prepared.configs)} AS question,
+                   {_or_tsquery_sql("history", prepared.configs)} AS history,
+                   ({_MATCH_TSQUERY_SQL}) AS match
+        ),
+        vec AS ({vector_cte}),
+        txt AS ({text_cte}),
+        fused AS (
+            SELECT COALESCE(vec.id, txt.id) AS id, vec.dist, vec.rnk AS vector_rank,
+                   txt.rank AS text_score, txt.rnk AS text_rank,
+                   COALESCE(%(vector_weight)s / (%(rrf_k)s + vec.rnk), 0)
+                   + COALESCE(%(text_weight)s / (%(rrf_k)s + txt.rnk), 0) AS score
+            FROM vec FULL OUTER JOIN txt ON vec.id = txt.id
+        )
+        SELECT f.id, f.dist, f.vector_rank, f.text_score, f.text_rank,
+               f.score * (CASE WHEN c.language = %(prefer_language)s
+                                    AND (f.text_rank IS NOT NULL OR 1 - f.dist >= %(language_boost_cosine)s)
+                               THEN %(language_boost)s ELSE 1 END) AS score,
+               c.article_id, c.heading_path, c.text, c.language, c.category_id,
+               a.title, a.slug,
+               ts_headline(c.search_config::regconfig,
+                           replace(replace(c.text, E'\\ue000', ''), E'\\ue001', ''),
+                           tsq.question || tsq.history, %(mark_options)s) AS headline
+        FROM fused f
+        JOIN knowledge_chunk c ON c.id = f.id
+        JOIN knowledge_article a ON a.id = c.article_id
+        CROSS JOIN tsq
+        WHERE a.status = 'published' {"AND NOT a.internal_only" if audience == "public" else ""}
+        ORDER BY 6 DESC, f.id
+        LIMIT %(k)s
+    """  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
+    return sql, params
