@@ -1,16 +1,29 @@
-"""The cases bench/inbox.py measures, each through the selector and through a full /desk/ request."""
+"""The desk pages bench/inbox.py measures, each through its selector and through a full request.
+
+Inbox cases (first page, deep keyset page, filters, search) time helpdesk.selectors.inbox.inbox_page;
+the ticket page (a 100-message thread) times the ticket page's reads (access check, thread, history,
+sidebar choices); the reports page (the last 365 days) times helpdesk.selectors.reports.report_build.
+Every request goes through Django's test client with the whole middleware stack; the time spent in
+template rendering is measured on its own (Template.render wrapped by a timer).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
+from django.template.backends.django import Template as DjangoTemplate
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from helpdesk.models import Agent, Team, Ticket
+from helpdesk.selectors.access import ticket_access
 from helpdesk.selectors.inbox import (
     DEFAULT_PAGE_SIZE,
     encode_cursor,
@@ -18,12 +31,77 @@ from helpdesk.selectors.inbox import (
     inbox_query_from_params,
     inbox_queryset,
 )
+from helpdesk.selectors.reports import report_build, report_period
+from helpdesk.selectors.thread import sidebar_choices, ticket_history, ticket_thread
 
 DEEP_PAGE = 500
 WARM_UPS = 3
 
 
-def build_cases() -> list[dict]:
+class TemplateTimer:
+    """Wall time spent inside Django template rendering (top-level renders only)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._depth = 0
+        self._original = DjangoTemplate.render
+
+    def __enter__(self) -> TemplateTimer:
+        timer, original = self, self._original
+
+        def render(template, context=None, request=None):
+            timer._depth += 1
+            started = time.perf_counter()
+            try:
+                return original(template, context, request)
+            finally:
+                timer._depth -= 1
+                if timer._depth == 0:
+                    timer.seconds += time.perf_counter() - started
+
+        DjangoTemplate.render = render
+        return self
+
+    def __exit__(self, *exc) -> None:
+        DjangoTemplate.render = self._original
+
+
+def inbox_selector(params: dict) -> Callable:
+    query = inbox_query_from_params(params)
+
+    def run(user):
+        page = inbox_page(user=user, query=query)
+        for ticket in page.tickets:  # what the rows touch
+            _ = (ticket.requester.email, ticket.team, ticket.assignee, list(ticket.tags.all()))
+        return len(page.tickets)
+
+    return run
+
+
+def ticket_selector(ticket_id: int) -> Callable:
+    def run(user):
+        ticket = ticket_access(user=user, ticket_id=ticket_id)
+        thread = list(ticket_thread(ticket=ticket))
+        ticket_history(ticket=ticket)
+        sidebar_choices()
+        return len(thread)
+
+    return run
+
+
+def reports_selector(days: int) -> Callable:
+    def run(user):
+        today = timezone.localdate()
+        period = report_period(
+            start=today - dt.timedelta(days=days - 1), end=today, days=days, today=today,
+            tz=timezone.get_current_timezone(),
+        )  # fmt: skip
+        return len(report_build(user=user, period=period).daily)
+
+    return run
+
+
+def build_cases(*, thread_ticket: int) -> list[dict]:
     admin = Agent.objects.get(user__username="bench-admin").user
     agent = Agent.objects.get(user__username="bench-agent-0").user
     team = Team.objects.order_by("id").first()
@@ -32,31 +110,40 @@ def build_cases() -> list[dict]:
         Ticket.objects.filter(subject__contains="NW-").order_by("id").values_list("subject", flat=True)[:500]
     )
     order_token = next(word for word in list(subject)[-1].split() if word.startswith("NW-")).strip("()?.,")
-    cases = [
+    inbox = [
         ("first page, admin, all", admin, {"view": "all"}, "page"),
         ("first page, agent, my teams", agent, {"view": "teams"}, "page"),
         ("deep page, admin, all (keyset)", admin, {"view": "all"}, "page"),
         ("deep page, agent, my teams (keyset)", agent, {"view": "teams"}, "page"),
-        (
-            "filter status=open + team, admin",
-            admin,
-            {"view": "all", "status": "open", "team": str(team.id)},
-            "page",
-        ),
+        ("filter status=open + team, admin", admin, {"view": "all", "status": "open", "team": str(team.id)}, "page"),
         ("filter unsolved, agent, my teams", agent, {"view": "teams", "status": "unsolved"}, "page"),
         ("search 'battery' (common), admin", admin, {"view": "all", "q": "battery"}, "search"),
         ("search 'battery', agent, my teams", agent, {"view": "teams", "q": "battery"}, "search"),
         ("search 'derailleur hanger' (rare)", admin, {"view": "all", "q": "derailleur hanger"}, "search"),
         (f"search order number {order_token}", admin, {"view": "all", "q": order_token}, "search"),
-    ]
-    result = []
-    for name, user, params, kind in cases:
+    ]  # fmt: skip
+    cases = []
+    for name, user, params, kind in inbox:
         if name.startswith("deep page"):
             cursor, page_number = deep_cursor(user, params)
             params = {**params, "cursor": cursor}
             name = name.replace("deep page", f"page {page_number}")
-        result.append({"case": name, "user_id": user.pk, "params": params, "kind": kind})
-    return result
+        cases.append({
+            "case": name, "user_id": user.pk, "kind": kind, "selector": inbox_selector(params),
+            "url": "/desk/?" + urlencode(params),
+        })  # fmt: skip
+    messages = Ticket.objects.get(pk=thread_ticket).message_count
+    today = timezone.localdate()
+    year = {"from": (today - dt.timedelta(days=364)).isoformat(), "to": today.isoformat()}
+    cases += [
+        {"case": f"ticket page, {messages}-message thread", "user_id": admin.pk, "kind": "page",
+         "selector": ticket_selector(thread_ticket), "url": f"/desk/tickets/{thread_ticket}/"},
+        {"case": "reports, last 365 days, admin", "user_id": admin.pk, "kind": "page",
+         "selector": reports_selector(365), "url": "/desk/reports/?" + urlencode(year)},
+        {"case": "inbox view counts (lazy), agent", "user_id": agent.pk, "kind": "page",
+         "selector": None, "url": "/desk/inbox/counts/", "clear_cache": True},
+    ]  # fmt: skip
+    return cases
 
 
 def deep_cursor(user, params: dict) -> tuple[str, int]:
@@ -69,12 +156,14 @@ def deep_cursor(user, params: dict) -> tuple[str, int]:
     return encode_cursor(ticket=ticket, direction="n"), position // DEFAULT_PAGE_SIZE + 1
 
 
-def run_cases(*, repeat: int, explain: bool) -> list[dict]:
+def run_cases(*, repeat: int, thread_ticket: int, only: str = "", progress=print) -> list[dict]:
     rows = []
-    for case in build_cases():
-        print(f"  measuring: {case['case']}", flush=True)
+    for case in build_cases(thread_ticket=thread_ticket):
+        if only and only not in case["case"]:
+            continue
+        progress(f"  measuring: {case['case']}")
         row = {"case": case["case"], "kind": case["kind"]}
-        row.update(measure_selector(case, repeat, explain))
+        row.update(measure_selector(case, repeat))
         row.update(measure_request(case, repeat))
         rows.append(row)
     return rows
@@ -94,54 +183,42 @@ def backend_cpu_reader():
     return lambda: int(open(path).read().split()[0])
 
 
-def measure_selector(case: dict, repeat: int, explain: bool) -> dict:
+def measure_selector(case: dict, repeat: int) -> dict:
+    if case["selector"] is None:
+        return {"selector_ms": [], "selector_cpu_ms": [], "selector_queries": None, "rows": None}
     user_model = get_user_model()
-    query = inbox_query_from_params(case["params"])
     times, cpu, queries, rows = [], [], 0, 0
     backend_ns = backend_cpu_reader()
     for run in range(WARM_UPS + repeat):
         user = user_model.objects.get(pk=case["user_id"])  # fresh, as each request loads it anew
         with CaptureQueriesContext(connection) as captured:
             started, cpu_started, backend_started = time.perf_counter(), time.process_time(), backend_ns()
-            page = inbox_page(user=user, query=query)
-            for ticket in page.tickets:  # what the template touches
-                _ = (ticket.requester.email, ticket.team, ticket.assignee, list(ticket.tags.all()))
+            result = case["selector"](user)
             elapsed = time.perf_counter() - started
             used = time.process_time() - cpu_started + (backend_ns() - backend_started) / 1e9
         if run >= WARM_UPS:
             times.append(elapsed * 1000)
             cpu.append(used * 1000)
-            queries, rows = len(captured.captured_queries), len(page.tickets)
-    if explain:
-        print_explain(captured.captured_queries)
+            queries, rows = len(captured.captured_queries), result
     return {"selector_ms": times, "selector_cpu_ms": cpu, "selector_queries": queries, "rows": rows}
 
 
 def measure_request(case: dict, repeat: int) -> dict:
     client = Client()
     client.force_login(get_user_model().objects.get(pk=case["user_id"]))
-    url = "/desk/?" + urlencode(case["params"])
-    times, cpu, queries = [], [], 0
+    times, cpu, template, queries = [], [], [], 0
     for run in range(WARM_UPS + repeat):
-        with CaptureQueriesContext(connection) as captured:
+        if case.get("clear_cache"):
+            cache.clear()  # measure the uncached work, not a cache hit
+        with CaptureQueriesContext(connection) as captured, TemplateTimer() as rendering:
             started, cpu_started = time.perf_counter(), time.process_time()
-            response = client.get(url)
+            response = client.get(case["url"])
             elapsed, used = time.perf_counter() - started, time.process_time() - cpu_started
         if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
+            raise RuntimeError(f"{case['url']} answered {response.status_code}")
         if run >= WARM_UPS:
             times.append(elapsed * 1000)
-            cpu.append(used * 1000)  # Python only: each request opens a new database connection
+            cpu.append(used * 1000)
+            template.append(rendering.seconds * 1000)
             queries = len(captured.captured_queries)
-    return {"request_ms": times, "request_cpu_ms": cpu, "request_queries": queries}
-
-
-def print_explain(captured: list[dict]) -> None:
-    ticket_query = next(
-        (q["sql"] for q in captured if 'FROM "helpdesk_ticket"' in q["sql"] and "LIMIT" in q["sql"]), None
-    )
-    if ticket_query is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + ticket_query)
-        print("\n".join("      " + line for (line,) in cursor.fetchall()))
+    return {"request_ms": times, "request_cpu_ms": cpu, "template_ms": template, "request_queries": queries}

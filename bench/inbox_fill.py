@@ -291,3 +291,40 @@ def _drop_secondary_indexes(cursor, model) -> list[str]:
     for name, _definition in rows:
         cursor.execute(f'DROP INDEX "{name}"')
     return [definition for _name, definition in rows]
+
+
+def long_thread_ticket(messages: int = 100) -> int:
+    """The id of a ticket with a `messages`-message thread, made from an ordinary filled ticket by
+    repeating its conversation (so the ticket page can be measured with a long thread)."""
+    existing = Ticket.objects.filter(message_count__gte=messages).order_by("id").values_list("id", flat=True)
+    if existing:
+        return existing[0]
+    ticket_id = Ticket.objects.order_by("id").values_list("id", flat=True)[Ticket.objects.count() // 2]
+    per_ticket = Message.objects.filter(ticket_id=ticket_id).count()
+    rounds = -(-messages // per_ticket) - 1  # extra copies of the thread after the original
+    columns = (
+        "author_kind",
+        "author_agent_id",
+        "author_customer_id",
+        "body_html",
+        "body_text",
+        "is_internal",
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        _insert_select(
+            cursor,
+            Message,
+            {
+                "ticket_id": "m.ticket_id",
+                "seq": f"m.seq + {per_ticket} * k",
+                **{column: f"m.{column}" for column in columns},
+                "created_at": f"m.created_at + make_interval(hours => {per_ticket} * k)",
+            },
+            "helpdesk_message m CROSS JOIN generate_series(1, %s) k WHERE m.ticket_id = %s "
+            "AND m.seq + %s * k <= %s",
+            [rounds, ticket_id, per_ticket, messages],
+        )
+        count = Message.objects.filter(ticket_id=ticket_id).count()
+        Ticket.objects.filter(pk=ticket_id).update(message_count=count)
+    log(f"ticket {ticket_id} now has a {count}-message thread")
+    return ticket_id

@@ -34,3 +34,22 @@ class ModelCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}/{self.feature or '-'} {self.outcome} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TurnAnalysis(models.Model):
+    """The PII analysis of one stored conversation turn (a message), so it is redacted once, ever.
+
+    Holds entity types and character offsets only, never the text or the values found. ``digest``
+    covers the text and the PII engine's code and model (gateway.llm.turn_cache): an edited message
+    or a changed engine gives another digest, and the stored analysis is recomputed and replaced.
+    """
+
+    scope = models.CharField(
+        max_length=100, unique=True, help_text=_('The turn, e.g. "helpdesk.message:42".')
+    )
+    digest = models.CharField(max_length=64)
+    findings = models.JSONField(default=list, help_text=_("[entity type, start, end, score] per finding."))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {len(self.findings)} findings"
