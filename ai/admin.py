@@ -7,10 +7,11 @@ from ai.models import AISettings, TokenUsage
 from gateway.llm.budget import budget_remaining, tokens_used_this_month
 from gateway.llm.config import is_configured
 from gateway.pii.engine import MODE_PATTERNS_ONLY, pii_engine_status
+from helpdesk.admin_base import SingletonAdminMixin
 
 
 @admin.register(AISettings)
-class AISettingsAdmin(admin.ModelAdmin):
+class AISettingsAdmin(SingletonAdminMixin, admin.ModelAdmin):
     """A singleton: the one row is edited, never added twice or deleted."""
 
     fieldsets = [

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ai.models import AIDraft, AIFlag, AIInteraction, HandoffRule
+from ai.services.handoff import handoff_reason_text
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,7 +37,7 @@ class AIInteractionAdmin(ReadOnlyAdmin):
         "mode",
         "confidence",
         "ticket",
-        "reason",
+        "reason_text",
         "latency_ms",
         "flag_count",
     ]
@@ -49,6 +50,11 @@ class AIInteractionAdmin(ReadOnlyAdmin):
     @admin.display(description=_("flags"))
     def flag_count(self, obj: AIInteraction) -> int:
         return obj.flags.count()
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_text(self, obj: AIInteraction) -> str:
+        """The stored reason ("low_confidence 0.38 < 0.89") in words; the raw value is on the detail page."""
+        return handoff_reason_text(obj.reason) if obj.reason else "-"
 
 
 @admin.register(AIFlag)

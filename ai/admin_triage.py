@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ai.models import TicketTriage, TriageLabel, TriageModel, TriageSettings
 from ai.services.triage import triage_model_activate
+from helpdesk.admin_base import SingletonAdminMixin
 
 
 @admin.register(TriageSettings)
-class TriageSettingsAdmin(admin.ModelAdmin):
+class TriageSettingsAdmin(SingletonAdminMixin, admin.ModelAdmin):
     """A singleton: the one row is edited, never added twice or deleted."""
 
     fieldsets = [

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "chat",
     "knowledge",
     "ai",
+    "outreach",
     "demo",
 ]
 
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "csp.context_processors.nonce",
+                "helpdesk.context_processors.branding",
             ],
         },
     }
@@ -329,6 +331,7 @@ SPECTACULAR_SETTINGS = {
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_FAILURE_VIEW = "helpdesk.views.errors.csrf_failure"  # the branded 403 page, with what to do
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -62,3 +63,8 @@ def htmx_or_redirect(request, to, *args, **kwargs) -> HttpResponse:
     if is_htmx(request):
         return HttpResponseClientRedirect(redirect(to, *args, **kwargs).url)
     return redirect(to, *args, **kwargs)
+
+
+def favicon(request) -> HttpResponse:
+    """/favicon.ico (asked for by browsers and by pages without an icon link, like the admin): the SVG."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

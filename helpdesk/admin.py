@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.admin_base import ReadOnlyAdminMixin
+from helpdesk.admin_base import ReadOnlyAdminMixin, SingletonAdminMixin
 from helpdesk.models import (
     Agent,
     Attachment,
@@ -27,7 +27,18 @@ from helpdesk.models import (
     TicketStatus,
     Topic,
 )
+from helpdesk.selectors.desk_settings import company_name
 from helpdesk.services.tickets import ticket_create, ticket_update, transition_allowed
+
+
+def _admin_title() -> str:
+    return _("%(company)s administration") % {"company": company_name()}
+
+
+# The admin carries the company's name (desk settings), read when a page renders, never at import.
+admin.site.site_header = lazy(_admin_title, str)()
+admin.site.site_title = lazy(_admin_title, str)()
+admin.site.index_title = _("Site administration")
 
 
 class TeamMembershipInline(admin.TabularInline):
@@ -253,20 +264,17 @@ class TicketEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DeskSettings)
-class DeskSettingsAdmin(admin.ModelAdmin):
-    """A singleton: the changelist opens the one row; it can be neither added nor deleted."""
+class DeskSettingsAdmin(SingletonAdminMixin, admin.ModelAdmin):
+    """A singleton: the list opens the one row's form; it can be neither added nor deleted."""
 
-    list_display = ["__str__", "company_name", "agents_see_all_tickets", "support_email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        settings_row = DeskSettings.load()
-        return HttpResponseRedirect(reverse("admin:helpdesk_desksettings_change", args=[settings_row.pk]))
+    fieldsets = [
+        (None, {"fields": ["company_name", "support_email"]}),
+        (
+            _("Who sees which tickets"),
+            {"fields": ["agents_see_all_tickets", "unrouted_visible_to", "triage_team"]},
+        ),
+    ]
+    autocomplete_fields = ["triage_team"]
 
 
 @admin.register(Topic)

@@ -135,3 +135,16 @@ class MagicLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class DeflectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["article_id", "query", "customer", "created_at"]
     search_fields = ["query"]
+
+
+def _hide_drf_token_admin() -> None:
+    """The API authenticates with helpdesk's own ApiToken (hashed, scoped, revocable). DRF's authtoken app
+    is installed only for its table; its admin ("Auth Token › Tokens") would be a second, unused token
+    model next to "API tokens", so it is taken out of the admin."""
+    from rest_framework.authtoken.models import TokenProxy
+
+    if admin.site.is_registered(TokenProxy):
+        admin.site.unregister(TokenProxy)
+
+
+_hide_drf_token_admin()

@@ -19,7 +19,13 @@ from django.http import Http404
 from django.utils.crypto import constant_time_compare
 
 from helpdesk import events
-from helpdesk.selectors.access import agent_for, agent_sees_all, ticket_access, visible_tickets
+from helpdesk.selectors.access import (
+    agent_for,
+    agent_sees_all,
+    agent_sees_unrouted,
+    ticket_access,
+    visible_tickets,
+)
 
 CLOSE_FORBIDDEN = 4403  # desk-live.js does not retry after this code
 
@@ -93,6 +99,8 @@ class InboxConsumer(_DeskConsumer):
         if agent is None:
             return None
         groups = events.inbox_groups_for_agent(agent, sees_all=agent_sees_all(agent))
+        if not agent_sees_all(agent) and agent_sees_unrouted(agent):
+            groups.append(events.NO_TEAM_GROUP)  # the "No team" queue is live for them too
         return groups + [events.agent_group(agent.pk)]
 
     def payload_visible(self, user, payload: dict):

@@ -44,17 +44,23 @@ def session_sockets_close(sender=None, request=None, **kwargs) -> None:
         async_to_sync(layer.group_send)(session_group(session_key), {"type": "session.ended"})
 
 
+SAME_TEAM = object()  # previous_team_id not given: the ticket did not change team
+
+
 def groups_for_ticket(
     *,
     ticket_id: int,
     team_id: int | None,
-    previous_team_id: int | None = None,
+    previous_team_id: int | None | object = SAME_TEAM,
     assignee_id: int | None = None,
 ) -> list[str]:
+    """`previous_team_id` None means the ticket had no team before (its "No team" queue must drop it);
+    leave it out when the team did not change."""
     groups = [ticket_group(ticket_id), ALL_GROUP]
     if assignee_id:
         groups.append(agent_group(assignee_id))
-    for tid in {team_id, previous_team_id}:
+    teams = {team_id} if previous_team_id is SAME_TEAM else {team_id, previous_team_id}
+    for tid in teams:
         groups.append(team_group(tid) if tid else NO_TEAM_GROUP)
     return sorted(set(groups))
 
@@ -74,7 +80,7 @@ def _send(groups: list[str], payload: dict) -> None:
 
 
 def broadcast_ticket_changed(
-    *, ticket, kind: str, previous_team_id: int | None = None, extra: dict | None = None
+    *, ticket, kind: str, previous_team_id: int | None | object = SAME_TEAM, extra: dict | None = None
 ):
     """Queue a JSON-safe event for after the surrounding transaction commits."""
     payload = {"kind": kind, "ticket_id": ticket.id, "number": ticket.number, "status": ticket.status}
@@ -87,3 +93,9 @@ def broadcast_ticket_changed(
         assignee_id=ticket.assignee_id,
     )
     transaction.on_commit(lambda: _send(groups, payload))
+
+
+def broadcast_presence(*, ticket_id: int) -> None:
+    """Tell the ticket's open pages that who is viewing or typing changed (no ticket data; each
+    page asks for the presence it may see). Sent at once: presence is not part of a transaction."""
+    _send([ticket_group(ticket_id)], {"kind": "presence", "ticket_id": ticket_id})

@@ -112,3 +112,33 @@ def register_desk_section(key: str, section: DeskSection) -> None:
 
 def desk_sections() -> list[DeskSection]:
     return sorted(_desk_sections.values(), key=lambda section: (section.order, section.url))
+
+
+# --- Live chat on the help center: the chat app offers its widget, the public pages embed it -------
+
+
+@dataclass(frozen=True)
+class PublicChat:
+    widget_key: str
+    script_url: str  # e.g. "/chat/widget.js"
+
+
+_public_chat_provider: Callable[[], PublicChat | None] | None = None
+
+
+def register_public_chat(provider: Callable[[], PublicChat | None] | None) -> None:
+    """Set (or, with None, remove) what tells the public pages which chat widget to embed."""
+    global _public_chat_provider
+    _public_chat_provider = provider
+
+
+def public_chat() -> PublicChat | None:
+    """The widget the help center and portal offer, or None (no chat app, none enabled, or it failed:
+    a chat button must never break a help-center page)."""
+    if _public_chat_provider is None:
+        return None
+    try:
+        return _public_chat_provider()
+    except Exception:
+        logger.exception("public chat lookup failed")
+        return None

@@ -83,6 +83,39 @@ def markdown_to_text(source: str) -> str:
     return html_to_text(render_markdown(source).html)
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$", re.MULTILINE)
+_HEADING = re.compile(r"(^|\n)\s*#{1,6}\s+")
+_BLOCK_MARKER = re.compile(r"(^|\n)\s*(?:>|&gt;|[-*+]|\d{1,3}[.)])\s+")
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~)(?=\S)(.+?)(?<=\S)\1")
+_STRAY_MARKUP = re.compile(r"\*\*+|__+|~~|`+|\[\[|\]\]")
+_SPACES = re.compile(r"\s+")
+
+
+def markdown_snippet_text(text: str) -> str:
+    """Markdown left in a snippet (a piece cut out of an article, maybe mid-table or mid-emphasis)
+    turned into readable text: table pipes become " · ", headings, list and quote markers, emphasis,
+    code ticks and link targets go, wiki links keep their label. Works on plain or HTML-escaped text
+    and leaves other markup (such as search highlights) alone."""
+    if not text:
+        return ""
+    text = WIKI_LINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
+    text = _TABLE_RULE.sub(" ", text)
+    rows = []
+    for line in text.split("\n"):
+        if "|" in line:
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            line = " · ".join(cell for cell in cells if cell)
+        rows.append(line)
+    text = "\n".join(rows)
+    text = _IMAGE_OR_LINK.sub(r"\1", text)
+    text = _HEADING.sub(r"\1", text)
+    text = _BLOCK_MARKER.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _STRAY_MARKUP.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
 def _build_parser(resolve: LinkResolver | None, result: RenderedMarkdown) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": False, "typographer": False}).enable("table")
     md.inline.ruler.before("link", "wiki_link", _wiki_link_rule(resolve, result))

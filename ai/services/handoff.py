@@ -7,6 +7,8 @@ told twice and the ticket is never routed twice.
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -54,10 +56,25 @@ def handoff_team(*, ticket: Ticket, rule_team_id: int | None) -> Team | None:
     return None
 
 
-def handoff_note(*, reason: str, summary: str) -> str:
+LOW_CONFIDENCE = re.compile(r"^low_confidence (?P<got>[0-9.]+) < (?P<need>[0-9.]+)")
+
+
+def handoff_reason_text(reason: str) -> str:
+    """The stored reason ("low_confidence 0.69 < 0.89", "rule: Refunds") as a sentence for people:
+    "the AI was not confident enough (69% < 89% required)"."""
+    reason = (reason or "").strip()
+    low = LOW_CONFIDENCE.match(reason)
+    if low:
+        got, need = round(float(low.group("got")) * 100), round(float(low.group("need")) * 100)
+        return f"{REASON_TEXT['low_confidence']} ({got}% < {need}% required)"
     key = reason.split(":")[0].split(" ")[0]
-    why = REASON_TEXT.get(key, reason)
-    note = f"AI handoff: {why} ({reason})."
+    if key == "rule" and ":" in reason:
+        return f"{REASON_TEXT['rule']} ({reason.split(':', 1)[1].strip()})"
+    return REASON_TEXT.get(key) or reason.replace("_", " ")
+
+
+def handoff_note(*, reason: str, summary: str) -> str:
+    note = f"AI handoff: {handoff_reason_text(reason)}."
     if summary:
         note += f"\n\nSummary:\n{summary}"
     return note

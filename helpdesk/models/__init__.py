@@ -7,7 +7,7 @@ from helpdesk.models.integrations import ApiToken, Webhook, WebhookDelivery
 from helpdesk.models.macros import Macro
 from helpdesk.models.messages import Attachment, DeliveryStatus, Message
 from helpdesk.models.people import Agent, Team, TeamMembership
-from helpdesk.models.portal import Deflection, MagicLink
+from helpdesk.models.portal import Deflection, MagicLink, ReplyFeedback
 from helpdesk.models.routing import AssignmentStrategy, RoutingRule, TeamAssignmentCursor, Topic
 from helpdesk.models.sla import Holiday, SLAPolicy, TicketSLA
 from helpdesk.models.tickets import Tag, Ticket, TicketChannel, TicketPriority, TicketStatus
@@ -27,6 +27,7 @@ __all__ = [
     "MagicLink",
     "Message",
     "RawInput",
+    "ReplyFeedback",
     "RoutingRule",
     "SLAPolicy",
     "Tag",

@@ -22,6 +22,9 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="customer",
     )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Internal notes about this customer; customers never see them.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

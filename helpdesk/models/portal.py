@@ -36,3 +36,26 @@ class Deflection(models.Model):
 
     def __str__(self) -> str:
         return f"article {self.article_id}"
+
+
+class ReplyFeedback(models.Model):
+    """A customer's "Was this helpful?" on an AI answer in the portal (one answer per reply; the
+    latest click counts)."""
+
+    message = models.OneToOneField(
+        "helpdesk.Message",
+        on_delete=models.CASCADE,
+        related_name="customer_feedback",
+        verbose_name=_("reply"),
+    )
+    helpful = models.BooleanField(_("helpful"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reply feedback")
+        verbose_name_plural = _("reply feedback")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {'helpful' if self.helpful else 'not helpful'}"

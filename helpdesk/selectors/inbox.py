@@ -47,7 +47,8 @@ INBOX_VIEWS: dict[str, Any] = {
     "unassigned": _("Unassigned"),
     "teams": _("My teams"),
     "all": _("All"),
-    "needs_triage": _("Needs triage"),  # the AI was unsure of the topic (ai.models.TicketTriage)
+    "needs_triage": _("Needs triage"),  # the AI was unsure of the topic, or routing found no team
+    "no_team": _("No team"),  # routing gave it to no team: it waits here for someone to pick it up
     "breach_soon": _("SLA breach soon"),  # open, clock running, next target within the policy's window
 }
 
@@ -165,7 +166,10 @@ def inbox_queryset(*, user, query: InboxQuery) -> QuerySet[Ticket]:
     elif query.view == "teams":
         tickets = tickets.filter(team_id__in=agent_team_ids(agent))
     elif query.view == "needs_triage":
-        tickets = tickets.filter(triage__needs_triage=True)
+        unrouted = Q(team__isnull=True) & ~Q(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])
+        tickets = tickets.filter(Q(triage__needs_triage=True) | unrouted)
+    elif query.view == "no_team":
+        tickets = tickets.filter(team__isnull=True)
     elif query.view == "breach_soon":
         tickets = tickets.filter(breaching_soon_q())
 

@@ -49,7 +49,7 @@ def portal_messages(ticket: Ticket) -> QuerySet[Message]:
     return (
         Message.objects.filter(ticket=ticket, is_internal=False)
         .exclude(_other_customers_words(ticket.requester_id))
-        .select_related("author_agent__user", "author_customer")
+        .select_related("author_agent__user", "author_customer", "customer_feedback")
         .prefetch_related(Prefetch("attachments", queryset=public_attachments))
         .order_by("seq")
     )

@@ -169,6 +169,9 @@ def report_build(*, user, period: Period, team_id: int | None = None) -> Report:
     report.backlog = list(
         tickets.filter(status__in=OPEN_STATUSES).values("status").annotate(n=Count("id")).order_by("status")
     )
+    labels = dict(TicketStatus.choices)
+    for row in report.backlog:
+        row["label"] = str(labels.get(row["status"], row["status"]))
     report.totals["backlog"] = sum(row["n"] for row in report.backlog)
     report.per_agent = _grouped(created, solved, surveys, "assignee", "assignee__display_name")
     report.per_team = _grouped(created, solved, surveys, "team", "team__name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from helpdesk.models import Agent, Attachment, Message, Team, Ticket, TicketEvent, TicketStatus
+from helpdesk.selectors.history import actor_text, event_text
 from helpdesk.services.tickets import ALLOWED_TRANSITIONS
 
 HISTORY_LIMIT = 200
@@ -22,9 +23,14 @@ def ticket_thread(*, ticket: Ticket) -> QuerySet[Message]:
 
 
 def ticket_history(*, ticket: Ticket) -> list[TicketEvent]:
-    return list(
+    """Newest first; each row carries `text` and `actor_name`, the plain-language sentence shown."""
+    events = list(
         TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("-id")[:HISTORY_LIMIT]
     )
+    for event in events:
+        event.text = event_text(event)
+        event.actor_name = actor_text(event)
+    return events
 
 
 def ticket_status_choices(*, ticket: Ticket) -> list[tuple[str, str, bool]]:

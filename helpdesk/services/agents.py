@@ -15,10 +15,34 @@ from helpdesk.services.delivery import reply_send
 from helpdesk.services.messages import note_add
 from helpdesk.services.tickets import ticket_transition
 
+# The regions of the IANA "Area/Location" names; aliases such as "ROC", "W-SU", "US/Eastern",
+# "Etc/GMT+3" or "localtime" are valid but confusing in a list people pick from.
+TIME_ZONE_AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe",
+                   "Indian", "Pacific")  # fmt: skip
+
 
 @lru_cache(maxsize=1)
 def time_zone_names() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
+    """Every time zone the agent may save (all IANA names, aliases included)."""
+    return sorted(name for name in zoneinfo.available_timezones() if name != "localtime")
+
+
+@lru_cache(maxsize=1)
+def time_zone_choices() -> list[str]:
+    """The time zones offered in the settings list: UTC and the Area/City names only."""
+    return ["UTC"] + [name for name in time_zone_names() if name.split("/", 1)[0] in TIME_ZONE_AREAS]
+
+
+def signature_present(body_text: str, agent: Agent) -> bool:
+    """Whether the text already ends with the agent's sign-off: their signature, or their name in the
+    last lines (a macro ending "Best regards, {{ agent.name }}"). Then no signature is added again."""
+    signature = " ".join(agent.signature.split()).casefold()
+    text = " ".join(body_text.split()).casefold()
+    if signature and signature in text:
+        return True
+    tail = [line.strip().casefold() for line in body_text.strip().splitlines() if line.strip()][-3:]
+    names = {name.casefold() for name in (agent.name, agent.user.get_full_name()) if name and name.strip()}
+    return any(name in line for line in tail for name in names)
 
 
 @transaction.atomic
@@ -57,7 +81,7 @@ def agent_reply(
     if internal:
         message = note_add(ticket=ticket, author_agent=agent, body_text=body_text, attachments=attachments)
     else:
-        if body_text and agent.signature.strip():
+        if body_text and agent.signature.strip() and not signature_present(body_text, agent):
             body_text = f"{body_text}\n\n{agent.signature.strip()}"
         message = reply_send(
             ticket=ticket,

@@ -34,7 +34,7 @@ def customer_create(
 
 @transaction.atomic
 def customer_update(*, customer: Customer, **changes) -> Customer:
-    allowed = {"name", "language", "tier", "organization"}
+    allowed = {"name", "language", "tier", "organization", "notes"}
     unknown = set(changes) - allowed
     if unknown:
         raise ApplicationError("These fields cannot be changed.", {"fields": sorted(unknown)})

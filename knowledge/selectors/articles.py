@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from helpdesk.selectors.access import agent_for, visible_tickets
@@ -161,19 +161,39 @@ def article_keywords(*, article: Article, limit: int = 8) -> list[str]:
 
 
 def related_tickets(*, article: Article, user, limit: int = 8):
-    """Tickets this user may see whose text matches the article's title keywords, best match first."""
-    keywords = article_keywords(article=article)
-    if not keywords:
-        return []
-    # Any keyword may match (OR); the rank favours tickets that match several.
-    search = SearchQuery(" | ".join(keywords), search_type="raw", config="simple")
-    return list(
-        visible_tickets(user=user)
-        .filter(search_vector=search)
-        .annotate(rank=SearchRank("search_vector", search))
-        .select_related("requester")
-        .order_by("-rank", "-updated_at")[:limit]
+    """Tickets this user may see that are about this article: first those where an AI answer cited it,
+    then tickets whose text matches at least two of the title's keywords (all of them when the title
+    has only one), best match first. One shared word ("ride", "order") is not enough to be related."""
+    visible = visible_tickets(user=user).select_related("requester")
+    cited = list(
+        visible.filter(messages__citations__contains=[{"article_id": article.pk}])
+        .distinct()
+        .order_by("-updated_at")[:limit]
     )
+    keywords = article_keywords(article=article)
+    if not keywords or len(cited) >= limit:
+        return cited
+    needed = min(2, len(keywords))
+    matched = sum(
+        (
+            Case(
+                When(search_vector=SearchQuery(word, config="simple"), then=1),
+                default=0,
+                output_field=IntegerField(),
+            )
+            for word in keywords
+        ),
+        Value(0),
+    )
+    search = SearchQuery(" | ".join(keywords), search_type="raw", config="simple")
+    by_text = (
+        visible.filter(search_vector=search)
+        .exclude(pk__in=[t.pk for t in cited])
+        .annotate(matched=matched, rank=SearchRank("search_vector", search))
+        .filter(matched__gte=needed)
+        .order_by("-matched", "-rank", "-updated_at")[: limit - len(cited)]
+    )
+    return cited + list(by_text)
 
 
 def feedback_summary(*, article: Article) -> dict[str, int]:

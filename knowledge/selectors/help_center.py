@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.html import escape
 
 from helpdesk.extensions import PortalSuggestion
-from knowledge.models import Article
+from knowledge.markdown import markdown_snippet_text, markdown_to_text
+from knowledge.models import Article, Chunk
 from knowledge.selectors.articles import public_article_search, public_articles
 from knowledge.selectors.search import search
 
@@ -41,25 +42,34 @@ def help_center_search(*, query: str, language: str | None = None, limit: int = 
     if not query:
         return []
     results = _retrieval_results(query, limit)
-    if results:
+    if results is not None:  # retrieval answered (an empty list: nothing relevant passed the cut-off)
         return results
     return [
-        HelpSearchResult(article=article, snippet=escape(article.summary or article.body_md[:200]))
+        HelpSearchResult(
+            article=article,
+            snippet=escape(markdown_snippet_text(article.summary or markdown_to_text(article.body_md)[:200])),
+        )
         for article in public_article_search(query=query, language=language, limit=limit)
     ]
 
 
-def _retrieval_results(query: str, limit: int) -> list[HelpSearchResult]:
+def _retrieval_results(query: str, limit: int) -> list[HelpSearchResult] | None:
+    """Retrieval's results; None when retrieval cannot answer (failed, or nothing indexed yet)."""
     try:
-        hits = search(query, k=limit * 3, audience="public")
+        # The relevance cut-off: nonsense finds nothing rather than the nearest 8 chunks.
+        hits = search(query, k=limit * 3, audience="public", min_relevance=True)
     except Exception:  # the embedding model may be unavailable; full text still answers
         logger.exception("help-center retrieval failed; falling back to full text")
-        return []
+        return None
+    if not hits and not Chunk.objects.filter(audience="public").exists():
+        return None  # nothing indexed yet (index tasks still queued): the article full text answers
     ordered_ids, snippets = [], {}
     for hit in hits:
         if hit.article_id not in snippets:
             ordered_ids.append(hit.article_id)
-            snippets[hit.article_id] = nh3.clean(hit.snippet or "", tags={"mark"}, attributes={})
+            # Snippets are text: markdown cut out of a table or a heading reads as plain words.
+            snippet = markdown_snippet_text(hit.snippet or "")
+            snippets[hit.article_id] = nh3.clean(snippet, tags={"mark"}, attributes={})
     # Visibility is checked here again: whatever the index says, only public articles are shown.
     articles = public_articles().in_bulk(ordered_ids)
     return [

@@ -215,6 +215,13 @@ def render_preview(*, body_md: str) -> str:
     return _render(body_md)
 
 
+def render_preview_checked(*, body_md: str) -> tuple[str, list[str]]:
+    """The preview plus the internal links ([[slug]], /help/slug/) that lead to no published article:
+    the editor warns about them, because customers would see plain text there."""
+    rendered = render_markdown(body_md, resolve=_public_link)
+    return rendered.html, sorted(rendered.missing_slugs)
+
+
 def _status_set(*, article: Article, actor, status: str) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == status:

@@ -25,7 +25,7 @@ from knowledge.services.articles import (
     article_publish,
     article_unpublish,
     article_update,
-    render_preview,
+    render_preview_checked,
 )
 from knowledge.services.assets import AssetRejected, asset_markdown, asset_upload
 from knowledge.views.forms import ArticleFilterForm, ArticleForm, UploadForm
@@ -134,7 +134,8 @@ def article_edit(request, article_id: int):
 def article_preview(request):
     """The editor's live preview: the markdown rendered and sanitised exactly as customers will see it."""
     body_md = request.POST.get("body_md", "")[:PREVIEW_MAX_CHARS]
-    return render(request, "knowledge/desk/_preview.html", {"preview_html": render_preview(body_md=body_md)})
+    html, missing = render_preview_checked(body_md=body_md)
+    return render(request, "knowledge/desk/_preview.html", {"preview_html": html, "missing_links": missing})
 
 
 @agent_required

@@ -14,6 +14,8 @@
 
   function emit(detail) {
     if (!window.htmx) return;
+    // Who is viewing or typing changed: only the presence banner refreshes, not the whole page.
+    if (detail && detail.kind === "presence") { htmx.trigger(document.body, "ticket-presence", detail); return; }
     htmx.trigger(document.body, "ticket-changed", detail);
     if (detail && detail.kind) htmx.trigger(document.body, "ticket-" + detail.kind, detail);
   }

@@ -77,6 +77,15 @@
   });
   document.addEventListener("htmx:afterSwap", updateBulkCount);
 
+  // After a bulk action ran, the bar starts empty again: a status or assignee left selected would be
+  // applied once more to the next selection by mistake.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("#bulk-form") || !event.detail.successful) return;
+    form.querySelectorAll("[data-bulk-bar] select").forEach(function (select) { select.selectedIndex = 0; });
+    form.querySelectorAll("[data-bulk-bar] input[type=text]").forEach(function (input) { input.value = ""; });
+  });
+
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-shortcut-help]")) {
       var dialog = document.getElementById("shortcut-help");

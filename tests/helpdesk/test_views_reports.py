@@ -80,3 +80,26 @@ def test_reports_need_an_agent(client, customer):
     user = get_user_model().objects.create_user(username="c", password="x-123456789")
     client.force_login(user)
     assert client.get("/desk/reports/").status_code == 403
+
+
+def test_daily_chart_has_axes_dates_and_a_legend():
+    import datetime as dt
+
+    from helpdesk.charts import daily_chart
+
+    days = [
+        {"day": dt.date(2026, 11, 1) + dt.timedelta(days=i), "created": i % 5, "solved": i % 3}
+        for i in range(28)
+    ]
+    svg = str(daily_chart(days))
+    assert 'aria-label="Tickets created (bars) and solved (line) per day"' in svg
+    assert ">created<" in svg and ">solved<" in svg  # legend
+    assert "November 1<" in svg and svg.count('class="chart-axis">November') <= 8  # dates, not crowded
+    assert ">0</text>" in svg and ">5</text>" in svg  # value axis from 0 to a round maximum
+
+
+def test_bar_chart_has_an_accessible_name():
+    from helpdesk.charts import bar_chart
+
+    svg = str(bar_chart([("Email", 12), ("Web form", 5)], label="Volume by channel"))
+    assert 'role="img" aria-label="Volume by channel: Email: 12, Web form: 5"' in svg

@@ -273,7 +273,8 @@ def test_history_lists_audit_events(client_agent, ticket):
         url("ticket_properties", ticket), {"status": "open", "priority": "high", "team": ticket.team_id}
     )
     html = client_agent.get(url("ticket", ticket), {"region": "sidebar"}).content.decode()
-    assert "priority: normal → high" in html and "status: new → open" in html
+    assert "changed the priority from “Normal” to “High”" in html
+    assert "changed the status from “New” to “Open”" in html
 
 
 def test_ticket_page_shows_ai_summary(client_agent, ticket):

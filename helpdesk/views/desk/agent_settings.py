@@ -28,7 +28,8 @@ def agent_settings(request):
     else:
         form = AgentSettingsForm(
             initial={
-                "display_name": agent.display_name,
+                # The name the desk shows (display name, else the account's full name or username).
+                "display_name": agent.display_name or agent.name,
                 "signature": agent.signature,
                 "language": agent.language,
                 "time_zone": agent.time_zone,

@@ -6,8 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import Agent, Team, TicketPriority, TicketStatus
-from helpdesk.services.agents import time_zone_names
+from helpdesk.models import Agent, Team, TicketChannel, TicketPriority, TicketStatus
+from helpdesk.services.agents import time_zone_choices
 
 THEN_STATUS_CHOICES = [
     ("", _("Keep status")),
@@ -103,4 +103,36 @@ class AgentSettingsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("Install default"))] + list(settings.LANGUAGES)
-        self.fields["time_zone"].choices = [("", _("Install default"))] + [(z, z) for z in time_zone_names()]
+        zones = time_zone_choices()
+        current = self.initial.get("time_zone") or (self.data.get("time_zone") if self.is_bound else "")
+        if current and current not in zones:  # an older alias the agent saved stays selectable
+            zones = [current, *zones]
+        self.fields["time_zone"].choices = [("", _("Install default"))] + [
+            (z, z.replace("_", " ")) for z in zones
+        ]
+
+
+class NewTicketForm(forms.Form):
+    """An agent opens a ticket for a customer (a phone call, an email that arrived elsewhere)."""
+
+    email = forms.EmailField(label=_("Customer email"), max_length=254)
+    name = forms.CharField(label=_("Customer name"), required=False, max_length=200)
+    channel = forms.ChoiceField(
+        label=_("How did they contact you?"),
+        choices=[(TicketChannel.PHONE, _("Phone")), (TicketChannel.EMAIL, _("Email"))],
+        initial=TicketChannel.PHONE,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(
+        label=_("What the customer said"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("Recorded as the customer's first message; the customer does not receive it."),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=TicketPriority.choices, initial=TicketPriority.NORMAL
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("Let routing decide")
+    )
+    assign_to_me = forms.BooleanField(label=_("Assign to me"), required=False, initial=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -26,10 +28,13 @@ from helpdesk.selectors.inbox import (
     inbox_page,
     inbox_query_from_params,
 )
+from helpdesk.selectors.inbox_counts import inbox_view_counts
 from helpdesk.services.tickets import tickets_bulk_update
 from helpdesk.views.desk.forms import BulkForm
 
 RESULTS_TEMPLATE = "desk/partials/inbox_results.html"
+COUNTS_TEMPLATE = "desk/partials/inbox_counts.html"
+COUNTS_CACHE_SECONDS = 30
 
 
 @require_GET
@@ -48,19 +53,37 @@ def inbox(request):
     if is_htmx(request) and not request.htmx.history_restore_request:
         # A history restore (Back after an htmx navigation, cache miss) needs the whole page.
         return render(request, RESULTS_TEMPLATE, context)
+    choices = inbox_filter_choices()
+    statuses = [(UNSOLVED, _("Unsolved"))] + [(value, str(label)) for value, label in TicketStatus.choices]
     context.update(
-        inbox_filter_choices(),
+        choices,
         views=[
-            (key, label, _inbox_url(query.params(view=key, status="", assignee="")))
+            (key, str(label), _inbox_url(query.params(view=key, status="", assignee="")))
             for key, label in INBOX_VIEWS.items()
         ],
-        status_links=[
-            (value, label, _inbox_url(query.params(status=value)))
-            for value, label in [(UNSOLVED, _("Unsolved"))] + list(TicketStatus.choices)
-        ],
-        priorities=TicketPriority.choices,
+        status_links=[(value, label, _inbox_url(query.params(status=value))) for value, label in statuses],
+        # (value, label) pairs for the filter and bulk selects, rendered by the select_options tag
+        status_choices=statuses,
+        priorities=[(value, str(label)) for value, label in TicketPriority.choices],
+        team_choices=[(team.pk, team.name) for team in choices["teams"]],
+        agent_choices=[(agent.pk, agent.name) for agent in choices["agents"]],
+        tag_choices=[(tag, tag) for tag in choices["tags"]],
     )
     return render(request, "desk/inbox.html", context)
+
+
+@require_GET
+@agent_required
+def inbox_counts(request):
+    """Unsolved tickets per view, loaded by the inbox after the page (out-of-band swaps into the nav):
+    counting is slower than listing a page, so it never holds the inbox up. Cached briefly per agent."""
+    key = f"desk:inbox-counts:{request.user.pk}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        counts = inbox_view_counts(user=request.user)
+        html = render_to_string(COUNTS_TEMPLATE, {"counts": counts}, request=request)
+        cache.set(key, html, COUNTS_CACHE_SECONDS)
+    return HttpResponse(html)
 
 
 @require_POST

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from core.request_input import date_param, int_param
 from core.views import agent_required
 from helpdesk import charts
-from helpdesk.models import Team
-from helpdesk.selectors.reports import Period, report_build, report_period
+from helpdesk.models import Team, TicketChannel
+from helpdesk.selectors.reports import Period, report_period
+from helpdesk.selectors.reports_cache import report_build_cached
 
 PRESETS = {"7": 7, "30": 30, "90": 90}
 
@@ -34,17 +35,22 @@ def _period(request) -> Period:
 @agent_required
 def reports(request):
     team_id = int_param(request.GET.get("team"), default=0, low=0, high=2**31 - 1) or None
-    report = report_build(user=request.user, period=_period(request), team_id=team_id)
+    report = report_build_cached(user=request.user, period=_period(request), team_id=team_id)
     if request.GET.get("format") == "csv":
         return _csv(report)
+    channels = {value: str(label) for value, label in TicketChannel.choices}  # "Web form", not "web"
     context = {
         "report": report,
         "teams": Team.objects.order_by("name"),
         "team_id": team_id,
         "nav_active": "reports",
-        "channel_chart": charts.bar_chart([(r["channel"], r["n"]) for r in report.volume_by_channel]),
+        "channel_chart": charts.bar_chart(
+            [(channels.get(r["channel"], r["channel"]), r["n"]) for r in report.volume_by_channel],
+            label=_("Volume by channel"),
+        ),
         "topic_chart": charts.bar_chart(
-            [(r["topic"] or _("(no topic)"), r["n"]) for r in report.volume_by_topic]
+            [(r["topic"] or _("(no topic)"), r["n"]) for r in report.volume_by_topic],
+            label=_("Volume by topic"),
         ),
         "daily_chart": charts.daily_chart(report.daily),
         "query": request.GET.urlencode(),

@@ -59,13 +59,22 @@ def _context(request, ticket: Ticket, **extra) -> dict:
 @vary_on_headers("HX-Request")
 def ticket_detail(request, ticket_id: int):
     ticket = ticket_access(user=request.user, ticket_id=ticket_id)
-    reply = {"body": request.GET.get("body", ""), "kind": request.GET.get("kind", "reply")}
+    then_status = request.GET.get("then_status", "")
+    reply = {
+        "body": request.GET.get("body", ""),
+        "kind": request.GET.get("kind", "reply"),
+        "then_status": then_status if then_status in dict(THEN_STATUS_CHOICES) else "",
+    }
     macro = macro_for_ticket(macro_id=request.GET.get("macro"), agent=request.agent, ticket=ticket)
     if macro is not None:
         # The macro picker: append the filled-in macro to whatever the agent already typed.
         filled = macro_fill(text=macro.body, ticket=ticket, agent=request.agent)
         reply["body"] = f"{reply['body'].rstrip()}\n\n{filled}".strip() if reply["body"].strip() else filled
-        reply["then_status"] = macro.set_status if macro.set_status in ("pending", "solved") else ""
+        # A macro may suggest a status for after sending; it never overrides the agent's own choice
+        # and the reply box says what changed, so "Then" is never switched silently.
+        if macro.set_status in ("pending", "solved") and not reply["then_status"]:
+            reply["then_status"] = macro.set_status
+            reply["then_from_macro"] = macro.name
     region = request.GET.get("region", "")
     if region and region not in REGIONS:
         return HttpResponseBadRequest("unknown region")

@@ -90,6 +90,9 @@ def deflected(request):
     the "This answered my question" button. Counted once per session and article."""
     pending = request.session.get("portal_suggestion")
     if not pending:
+        if request.POST.get("explicit"):  # the button, before any suggestion was opened: still say so
+            messages.success(request, _("Glad it helped!"))
+            return redirect("help:home")
         return HttpResponse(status=204)
     if not request.session.session_key:
         request.session.save()

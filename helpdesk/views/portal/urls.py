@@ -16,6 +16,7 @@ urlpatterns = [
     path("tickets/", tickets.ticket_list, name="tickets"),
     path("tickets/<int:number>/", tickets.ticket_detail, name="ticket"),
     path("tickets/<int:number>/close/", tickets.ticket_close, name="ticket_close"),
+    path("tickets/<int:number>/replies/<int:seq>/helpful/", tickets.reply_helpful, name="reply_helpful"),
     path("attachments/<int:attachment_id>/", tickets.attachment, name="attachment"),
     path("csat/<str:token>/", csat.survey, name="csat"),
 ]
