@@ -29,4 +29,6 @@ class AiConfig(AppConfig):
         # The "Insights" section of the desk's top bar (voice of the customer, knowledge gaps).
         from helpdesk.extensions import DeskSection, register_desk_section
 
-        register_desk_section("insights", DeskSection(label=_("Insights"), url="/desk/ai/insights/", order=35))
+        register_desk_section(
+            "insights", DeskSection(label=_("Insights"), url="/desk/ai/insights/", order=35)
+        )

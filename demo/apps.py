@@ -20,3 +20,16 @@ class DemoConfig(AppConfig):
 
         if load_ai_history_demo not in DEMO_EXTENSIONS:
             DEMO_EXTENSIONS.append(load_ai_history_demo)
+
+        from demo.parts import load_chat_widget_demo, load_insights_demo, load_outreach_demo
+
+        for part in (load_chat_widget_demo, load_insights_demo, load_outreach_demo):
+            if part not in DEMO_EXTENSIONS:
+                DEMO_EXTENSIONS.append(part)
+
+        # The showcase stays last: it indexes the help center and drafts replies for what is open once
+        # everything else exists.
+        from demo.showcase import load_showcase_demo
+
+        if load_showcase_demo not in DEMO_EXTENSIONS:
+            DEMO_EXTENSIONS.append(load_showcase_demo)

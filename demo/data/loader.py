@@ -1,25 +1,31 @@
 """Loads the Northwind Bikes demo through the real services, once.
 
-People and configuration rows (teams, agents, customers, macros) are created directly: there are no
-services for them. Every ticket, message, status change, assignment and merge goes through the same
-services the desk uses, so the audit trail, message sequences, SLA clocks and search vectors are real.
+People and configuration rows (teams, agents, customers, macros, topics, routing rules, SLA policies)
+are created directly: there are no services for them, and they exist before the first ticket. Every
+ticket, message, status change, assignment and merge goes through the same services the desk uses, so
+the audit trail, message sequences, SLA clocks and search vectors are real. AI triage runs on arrival
+for the last two weeks (routing rules apply), the first agent on a ticket corrects a wrong or missing
+topic (a training label), and solved tickets send their CSAT survey, about half of them answered.
 History is back-dated by running each service call with the clock set to its planned moment
 (see _clock_at), not by rewriting rows afterwards.
 """
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ai.models import TicketTriage
+from ai.services.triage import ticket_triage_run, triage_correct
 from demo.data import DEMO_EXTENSIONS, DemoData
 from demo.data.company import (
     AGENTS,
@@ -31,7 +37,8 @@ from demo.data.company import (
     SUPPORT_EMAIL,
     TEAMS,
 )
-from demo.data.plan import Planner, Step, TicketPlan
+from demo.data.desk_config import desk_config_create, truth_topic
+from demo.data.plan import SEED, Planner, Step, TicketPlan
 from helpdesk.models import (
     Agent,
     Customer,
@@ -43,9 +50,19 @@ from helpdesk.models import (
     Ticket,
 )
 from helpdesk.services.conversation import conversation_receive
+from helpdesk.services.csat import csat_record, csat_send
 from helpdesk.services.delivery import message_deliver, reply_send
 from helpdesk.services.messages import note_add
 from helpdesk.services.tickets import ticket_create, ticket_merge, ticket_transition, ticket_update
+
+AI_TRIAGE_SINCE = timedelta(days=14)
+CSAT_COMMENTS = {
+    5: ("Super fast and friendly, thank you!", "Problem solved on the first try.", "Great service."),
+    4: ("Good help, took a day longer than I hoped.", "Thanks, all sorted."),
+    3: ("OK in the end, but I had to explain it twice.",),
+    2: ("Took far too long to get an answer.",),
+    1: ("Nobody really read my message.",),
+}
 
 
 @dataclass
@@ -99,13 +116,15 @@ def _load_helpdesk_demo() -> DemoData:
     agents = _create_agents(teams)
     customers = _create_customers()
     _create_macros(teams)
+    topics = desk_config_create(teams, today=timezone.localdate())
     settings_row = DeskSettings.load()
     if settings_row.company_name == DeskSettings._meta.get_field("company_name").default:
         settings_row.company_name = COMPANY_NAME
         settings_row.support_email = settings_row.support_email or SUPPORT_EMAIL
         settings_row.save(update_fields=["company_name", "support_email"])
-    plans = Planner(now=timezone.now()).plan()
-    player = _Player(agents=agents, teams=teams, customers=customers)
+    now = timezone.now()
+    plans = Planner(now=now).plan()
+    player = _Player(agents=agents, teams=teams, customers=customers, topics=topics, now=now)
     tickets = [player.play(plan) for plan in plans]
     return DemoData(
         company_name=COMPANY_NAME, teams=teams, agents=agents, customers=customers, tickets=tickets
@@ -187,21 +206,59 @@ def _clock_at(moment: datetime):
 class _Player:
     """Plays one ticket plan through the services, each step at its planned moment."""
 
-    def __init__(self, *, agents, teams, customers):
+    def __init__(self, *, agents, teams, customers, topics, now: datetime):
         self.agents = agents
         self.teams = teams
         self.customers = customers
+        self.topics = topics
+        self.now = now
+        self.rng = random.Random(SEED + 1)  # CSAT answers; the planner's generator stays untouched
         self.tickets: dict[int, Ticket] = {}  # id(plan) -> ticket
 
     def play(self, plan: TicketPlan) -> Ticket:
         customer = self.customers[plan.customer]
         with _clock_at(plan.created):
             ticket = self._open(plan, customer)
+            # AI triage was switched on two weeks ago: since then it runs on arrival, as the
+            # customer_message_posted hook does; before that, agents set the topic by hand.
+            if plan.relation != "follow_up" and self.now - plan.created < AI_TRIAGE_SINCE:
+                ticket_triage_run(ticket=ticket)
+                ticket.refresh_from_db()
+        corrected = False
         for step in plan.steps:
             with _clock_at(step.at):
+                if not corrected and step.agent and step.kind in ("assign", "agent", "team"):
+                    corrected = True
+                    self._correct_triage(ticket, plan, self.agents[step.agent])
                 ticket = self._run(step, ticket, customer, plan)
+            if step.kind == "status" and step.value == "solved":
+                self._satisfaction(ticket, step.at)
         self.tickets[id(plan)] = ticket
         return ticket
+
+    def _correct_triage(self, ticket: Ticket, plan: TicketPlan, agent: Agent) -> None:
+        """The first agent on a ticket sets its topic when triage got it wrong, was unsure, or had
+        not run (a training label either way)."""
+        truth = truth_topic(self.topics, plan.scenario.key)
+        triage = TicketTriage.objects.filter(ticket=ticket).first()
+        if truth is None or (triage is not None and triage.topic_id == truth.pk and not triage.needs_triage):
+            return
+        triage_correct(ticket=ticket, actor=agent, topic=truth)
+        ticket.refresh_from_db()
+
+    def _satisfaction(self, ticket: Ticket, solved_at: datetime) -> None:
+        """The survey goes out when a ticket is solved; about half the customers answer it."""
+        with _clock_at(solved_at):
+            survey = csat_send(ticket=ticket)
+        if survey is None or self.rng.random() > 0.55:
+            return
+        answered = solved_at + timedelta(hours=self.rng.uniform(0.5, 30))
+        if answered >= self.now:
+            return
+        rating = self.rng.choices((5, 4, 3, 2, 1), weights=(52, 26, 10, 7, 5))[0]
+        comment = self.rng.choice(CSAT_COMMENTS[rating]) if self.rng.random() < 0.4 else ""
+        with _clock_at(answered):
+            csat_record(token=survey.token, rating=rating, comment=comment)
 
     def _open(self, plan: TicketPlan, customer: Customer) -> Ticket:
         if plan.relation == "follow_up":  # the customer writes to a closed ticket

@@ -151,6 +151,7 @@ def _drive(browser, base_url: str, shots: str) -> None:
     if shots:
         page.screenshot(path=f"{shots}/ticket.png", full_page=True)
 
+    page.wait_for_load_state("load")  # the shortcut handler is attached by a deferred script
     page.keyboard.press("r")  # shortcut focuses the reply box
     assert page.evaluate("document.activeElement.id") == "reply-body"
     page.keyboard.type("Thanks Priya, the corrected invoice is on its way.")

@@ -46,7 +46,8 @@ def test_customer_images_load_nothing(live_server, team, monkeypatch):
         desk.wait_for_url(f"{live_server.url}/desk/**")
         seen.clear()
         response = desk.goto(f"{live_server.url}/desk/tickets/{ticket.pk}/")
-        desk.wait_for_load_state("networkidle")
+        desk.wait_for_load_state("load")  # the page keeps polling (live updates): never "networkidle"
+        desk.wait_for_timeout(500)
         assert "img-src 'self' data:" in response.headers["content-security-policy"]
         thread = desk.locator("#ticket-thread")
         assert thread.locator("img").count() == 0
@@ -61,7 +62,8 @@ def test_customer_images_load_nothing(live_server, team, monkeypatch):
         session = _portal_session(customer)
         portal.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
         portal.goto(f"{live_server.url}/portal/tickets/{ticket.number}/")
-        portal.wait_for_load_state("networkidle")
+        portal.wait_for_load_state("load")
+        portal.wait_for_timeout(500)
         assert portal.locator(".msg-body img").count() == 0
         assert not [u for u in seen if "evil.example" in u or "ping=1" in u or "csrf=1" in u], seen
 
