@@ -170,8 +170,12 @@ def test_singleton_admin_allows_no_second_row_and_no_delete(admin_user):
     request.user = admin_user
     model_admin = AISettingsAdmin(AISettings, admin.site)
 
-    assert model_admin.has_add_permission(request) is True
-    AISettings.load()
+    # The list opens the one row's form (created on first visit); "add" never offers a second row.
+    assert model_admin.has_add_permission(request) is False
+    response = model_admin.changelist_view(request)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/admin/ai/aisettings/{AISettings.load().pk}/change/")
+    assert AISettings.objects.count() == 1
     assert model_admin.has_add_permission(request) is False
     assert model_admin.has_delete_permission(request, AISettings.load()) is False
     ledger_admin = TokenUsageAdmin(TokenUsage, admin.site)

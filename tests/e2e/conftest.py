@@ -73,7 +73,7 @@ class Mailbox:
         return links
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def e2e_database(django_db_setup, django_db_blocker):
     """The test database. pytest-django creates it only for tests marked django_db; these journeys
     are not (a mark would wrap each one in a transaction or flush the shared demo after it)."""
@@ -90,7 +90,7 @@ def e2e_database(django_db_setup, django_db_blocker):
         teardown_databases(created, verbosity=0)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_site(e2e_database, django_db_blocker, tmp_path_factory):
     """(base URL, mailbox): the demo desk served by daphne on the test database."""
     if chromium_path() is None:
@@ -143,16 +143,25 @@ def demo_db(demo_site, django_db_blocker, monkeypatch):
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(demo_site):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    """Package-scoped: Playwright's sync API keeps an event loop running in this thread until it
+    stops, which would break later packages' tests that start their own loop."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -192,7 +201,7 @@ def submit_portal_form(page, opened_at: float) -> None:
 PORTAL_CUSTOMER = "oliver.bennett@example.co.uk"  # a demo customer with a long history
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def agent_state(browser, demo_site):
     """A signed-in desk session of the demo agent alice, reused by every page that needs one."""
     page = new_page(browser)
@@ -202,7 +211,7 @@ def agent_state(browser, demo_site):
     return state
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def admin_state(browser, demo_site):
     page = new_page(browser)
     desk_login(page, demo_site[0], "admin")
@@ -211,7 +220,7 @@ def admin_state(browser, demo_site):
     return state
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def customer_state(browser, demo_site):
     """A portal session of a demo customer, signed in with the magic link from the mailbox."""
     site, mailbox = demo_site
@@ -228,7 +237,7 @@ def customer_state(browser, demo_site):
     return state
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def main_pages(demo_site, django_db_blocker):
     """name -> (path, who): the pages every check walks (who: agent, admin, customer or None)."""
     from helpdesk.models import Ticket
