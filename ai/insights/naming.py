@@ -4,12 +4,14 @@ and questions apart (rules). The model-written label lives in ai/insights/labels
 c-TF-IDF (as popularised by BERTopic): all members of a theme form one document; a phrase scores
 tf(phrase, theme) * log(1 + average words per theme / frequency of the phrase over all themes), so
 a phrase ranks high when it is frequent in this theme and rare in the others. scikit-learn's
-CountVectorizer does the tokenising (uni- to tri-grams, English stop words).
+CountVectorizer does the tokenising (uni- to tri-grams); stop words are spaCy's lists for the languages
+the product speaks (no model needed) plus the greetings and filler of support messages.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
@@ -17,6 +19,64 @@ from sklearn.feature_extraction.text import CountVectorizer
 from ai.models.insights import ThemeKind
 from gateway.pii import RedactionError, redact
 from gateway.pii.spans import PLACEHOLDER_RE
+
+# Greetings, courtesy and time filler that every support message carries: never a theme's name.
+SUPPORT_FILLER = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "thanks",
+        "thank",
+        "regards",
+        "cheers",
+        "please",
+        "ago",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "yesterday",
+        "today",
+        "hallo",
+        "danke",
+        "bitte",
+        "grüße",
+        "gruss",
+        "bonjour",
+        "merci",
+        "salut",
+        "hola",
+        "gracias",
+        "saludos",
+        "hoi",
+        "bedankt",
+        "groeten",
+        "ciao",
+        "grazie",
+        "saluti",
+        "olá",
+        "obrigado",
+        "obrigada",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from spacy.lang.de.stop_words import STOP_WORDS as DE
+    from spacy.lang.es.stop_words import STOP_WORDS as ES
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+    from spacy.lang.it.stop_words import STOP_WORDS as IT
+    from spacy.lang.nl.stop_words import STOP_WORDS as NL
+    from spacy.lang.pt.stop_words import STOP_WORDS as PT
+
+    words = set(ENGLISH_STOP_WORDS) | DE | ES | FR | IT | NL | PT | SUPPORT_FILLER
+    # only whole tokens the vectorizer can produce (spaCy's lists hold "l'", "c'est", ...)
+    return sorted(word for word in words if re.fullmatch(r"[^\W\d_]{2,}", word))
+
 
 # A multi-word phrase wins over a single word when it scores at least this share of the best word.
 PHRASE_PREFERENCE = 0.5
@@ -29,7 +89,7 @@ def key_phrases(texts_by_theme: list[list[str]], *, top: int = 5) -> list[list[s
         return []
     try:
         vectorizer = CountVectorizer(
-            ngram_range=(1, 3), stop_words="english", token_pattern=r"(?u)\b[^\W\d_]{2,}\b"
+            ngram_range=(1, 3), stop_words=stop_words(), token_pattern=r"(?u)\b[^\W\d_]{2,}\b"
         )
         counts = vectorizer.fit_transform(docs).toarray().astype(float)
     except ValueError:

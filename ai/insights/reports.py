@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ai.insights.vectors import from_bytes, opening_texts, ticket_vectors
 from ai.models import AIInteraction, KnowledgeGap, Theme, ThemeRun, ThemeSnapshot, ThemeTicket
+from ai.services.handoff import handoff_reason_text
 from helpdesk.models import Message, Ticket
 
 HISTORY_RUNS = 8
@@ -69,7 +70,9 @@ def escalation_reasons(start: datetime, end: datetime) -> list[tuple[str, int]]:
     reasons = AIInteraction.objects.filter(
         decision=AIInteraction.Decision.HANDED_OFF, created_at__gte=start, created_at__lt=end
     ).values_list("reason", flat=True)
-    return Counter(r.split(":")[0].split(" ")[0] or "unknown" for r in reasons).most_common()
+    counts = Counter(r.split(":")[0].split(" ")[0] or "unknown" for r in reasons).most_common()
+    # in words for people ("the AI was not confident enough"), never the stored code
+    return [(handoff_reason_text(key) if key != "unknown" else "unknown", n) for key, n in counts]
 
 
 def open_gaps(limit: int = 50) -> list[KnowledgeGap]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from channels.layers import InMemoryChannelLayer
 from django.utils.translation import gettext as _
 
 from chat import limits
@@ -101,6 +102,7 @@ class VisitorConsumer(ConversationSocket):
             "type": "welcome", "token": identified.token, "ticket": self.ticket_id,
             "status": session.status if session else "", "widget": widget_public_config(self.widget, availability=availability),
             "visitor": {"name": self.visitor.name, "email": self.visitor.email, "verified": self.visitor.verified},
+            "live": layer_reaches_other_processes(self.channel_layer),
         })  # fmt: skip
         await self.sync()
 
@@ -158,6 +160,12 @@ class VisitorConsumer(ConversationSocket):
 
     async def error(self, code: str, text: str, **extra):
         await self.send_json({"type": "error", "code": code, "text": text, **extra})
+
+
+def layer_reaches_other_processes(layer) -> bool:
+    """False for the in-memory layer (no REDIS_URL): what the worker sends (AI answers) cannot reach
+    this socket, so the widget asks for a resync every few seconds instead of waiting for a push."""
+    return layer is not None and not isinstance(layer, InMemoryChannelLayer)
 
 
 def _hello(*, widget, token: str, name: str, email: str, signature: str, asked: int):

@@ -55,7 +55,7 @@
     "form.compose{display:flex;gap:6px;border-top:1px solid #e2e6ea;padding:8px}" +
     "textarea{flex:1;resize:none;border:1px solid #c9d1db;border-radius:8px;padding:8px;height:42px;color:#1b1f24;background:#fff}" +
     ".send{background:var(--c);color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer}" +
-    "form.prechat{padding:16px;display:flex;flex-direction:column;gap:8px}form.prechat input{border:1px solid #c9d1db;border-radius:8px;padding:8px;color:#1b1f24;background:#fff}" +
+    "form.prechat{padding:16px;display:flex;flex-direction:column;gap:8px}form.prechat input{border:1px solid #c9d1db;border-radius:8px;padding:8px;color:#1b1f24;background:#fff}form.prechat .send{padding:10px 14px;margin-top:4px;font-weight:600}" +
     ".tools{display:flex;gap:6px;padding:0 8px 8px}.tools button{border:1px solid #c9d1db;background:#fff;border-radius:14px;padding:3px 10px;cursor:pointer;font-size:12px;color:#1b1f24}.tools[hidden],.attach[hidden]{display:none}" +
     ".file{display:block;font-size:12px;margin-top:4px}" +
     ".csat{padding:8px 12px;border-top:1px solid #e2e6ea}.read{font-size:11px;color:#666;align-self:flex-end}" +
@@ -263,6 +263,7 @@
       if (f.ticket !== state.ticket) { state.lastSeq = 0; }
       state.ticket = f.ticket; store("ticket", f.ticket);
       state.status = f.status;
+      state.live = f.live !== false;
       applyConfig(f.widget);
       buildPrechat();
       state.outbox.forEach(function (m) { send({type: "message", client_id: m.client_id, text: m.text}); });
@@ -327,6 +328,13 @@
       statusBar.textContent = f.text;
     }
   }
+
+  // Without a shared channel layer (no Redis) the worker's answers cannot be pushed: poll for them.
+  setInterval(function () {
+    if (state.config && state.live === false && !panel.hidden && state.ticket) {
+      send({type: "sync", ticket: state.ticket, last_seq: state.lastSeq});
+    }
+  }, 3000);
 
   function connect() {
     var ws = new WebSocket(WS_URL);

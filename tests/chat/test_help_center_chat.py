@@ -60,3 +60,20 @@ def test_a_visitor_on_our_help_center_connects_to_the_offered_widget():
         assert not connected
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_shared_layer_the_visitor_is_told_to_poll():
+    """No REDIS_URL: the in-memory layer cannot carry the worker's messages (AI answers), so the
+    welcome says "live": false and the widget sends a resync frame every few seconds instead (the
+    resync itself is covered in test_consumers)."""
+    widget = make_widget()
+
+    async def scenario():
+        ws = visitor_socket(widget)
+        assert (await ws.connect())[0]
+        welcome = await hello(ws)
+        assert welcome["live"] is False
+        await ws.disconnect()
+
+    async_to_sync(scenario)()

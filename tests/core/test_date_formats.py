@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-AREAS = ["desk", "portal", "public", "knowledge", "errors"]
+AREAS = ["desk", "portal", "public", "knowledge", "errors", "ai", "chat", "emailchannel", "outreach"]
 DATE_FILTER = re.compile(r"""\|date:["']([^"']+)["']""")
-ALLOWED = {"DATETIME_FORMAT", "DATE_FORMAT", "c", "Y-m-d"}  # c / Y-m-d: machine-readable attributes
+# c / Y-m-d: machine-readable attributes; o-\WW: an ISO week label ("2026-W48") of the weekly report
+ALLOWED = {"DATETIME_FORMAT", "DATE_FORMAT", "c", "Y-m-d", "o-\\WW"}
 
 
 @pytest.mark.parametrize("area", AREAS)
