@@ -179,7 +179,8 @@
       });
       node.append(cites);
     }
-    if (m.author === "ai" && state.status === "bot" && m.seq) {
+    // Only an answer (it always cites its sources) asks for feedback; a handoff notice does not.
+    if (m.author === "ai" && state.status === "bot" && m.seq && m.citations && m.citations.length) {
       var actions = el("div", {class: "actions", role: "group", "aria-label": T.helpful});
       var yes = el("button", {type: "button"}, T.helpful + " " + T.yes);
       var person = el("button", {type: "button"}, T.person);
