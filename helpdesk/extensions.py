@@ -142,3 +142,33 @@ def public_chat() -> PublicChat | None:
     except Exception:
         logger.exception("public chat lookup failed")
         return None
+
+
+# --- Notices for a signed-in customer (outreach's portal banner) ------------------------------------
+
+
+@dataclass(frozen=True)
+class PortalNotice:
+    subject: str
+    body: str
+
+
+_portal_notice_provider: Callable[..., list[PortalNotice]] | None = None
+
+
+def register_portal_notices(provider: Callable[..., list[PortalNotice]] | None) -> None:
+    """Set (or, with None, remove) what shows a signed-in customer their notices: provider(customer=)."""
+    global _portal_notice_provider
+    _portal_notice_provider = provider
+
+
+def portal_notices(*, customer) -> list[PortalNotice]:
+    """Notices to show this customer once, at the top of a portal page; [] with no provider or on failure
+    (a banner must never break the portal)."""
+    if _portal_notice_provider is None or customer is None:
+        return []
+    try:
+        return list(_portal_notice_provider(customer=customer))
+    except Exception:
+        logger.exception("portal notices failed")
+        return []

@@ -10,10 +10,12 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the services load models, allowed only once every app is set up.
         from core.hooks import register
-        from helpdesk.extensions import DeskSection, register_desk_section
+        from helpdesk.extensions import DeskSection, register_desk_section, register_portal_notices
         from outreach.services import hooks
+        from outreach.services.notices import portal_notices_show
 
         register("ticket_created", hooks.on_ticket_created)
         # Fired by whoever detects a theme spike (ai/insights): run_hooks("theme_spiked", ...)
         register(hooks.THEME_SPIKE_HOOK, hooks.on_theme_spiked)
+        register_portal_notices(portal_notices_show)
         register_desk_section("outreach", DeskSection(label=_("Outreach"), url="/desk/outreach/", order=45))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from outreach.models import OutreachMessage
+from helpdesk.extensions import PortalNotice
+from outreach.models import Channel, OutreachMessage
 from outreach.selectors import notices_for
 from outreach.services.audit import audit_record
 
@@ -21,3 +22,9 @@ def notices_take(*, customer, channel: str, limit: int = 5) -> list[OutreachMess
         OutreachMessage.objects.filter(pk=notice.pk).update(opened_at=now)
         audit_record(action="opened", message=notice, detail=f"{channel} notice shown")
     return notices
+
+
+def portal_notices_show(*, customer) -> list[PortalNotice]:
+    """The portal banner's notices for this customer (each shown once, recorded as opened)."""
+    shown = notices_take(customer=customer, channel=Channel.PORTAL)
+    return [PortalNotice(subject=notice.subject, body=notice.body) for notice in shown]

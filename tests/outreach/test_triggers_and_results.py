@@ -149,3 +149,21 @@ def test_the_desk_page_shows_pending_batches_with_a_preview_and_the_results(clie
     assert "/desk/outreach/batches/" in html and "Order delayed" in html
     client.logout()
     assert client.get("/desk/outreach/").status_code == 302  # sign in first
+
+
+def test_a_portal_notice_is_shown_once_as_a_banner_on_the_portal(client, post_event, customer):
+    make_rule(channel=Channel.PORTAL)
+    post_event(event_body(email=customer.email))
+    _approve_all()
+    [message] = OutreachMessage.objects.all()
+    message_send(message_id=message.pk)
+
+    assert "portal-notice" not in client.get("/portal/login/").content.decode()  # nobody signed in
+    session = client.session
+    session["portal_customer_id"] = customer.pk
+    session.save()
+    page = client.get("/portal/tickets/").content.decode()
+    assert 'class="portal-notice"' in page and message.subject in page
+    assert "portal-notice" not in client.get("/portal/tickets/").content.decode()  # shown once
+    [result] = rule_results()
+    assert result.opened == 1
