@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from gateway.pii import Finding, PiiEngine, get_engine, pii_engine_status
+from gateway.pii import Finding, get_engine, pii_engine_status
 from gateway.pii import config as pii_config
 
 logger = logging.getLogger(__name__)
@@ -48,10 +48,6 @@ def turn_digest(text: str) -> str:
     return hashlib.sha256(f"{engine_fingerprint()}\0{text}".encode()).hexdigest()
 
 
-def _memory(engine: PiiEngine):
-    return engine._cache  # the engine's own per-text LRU (gateway.pii.engine.AnalysisCache)
-
-
 def analyses_load(turns: Mapping[str, str]) -> int:
     """Put the stored analyses of these turns (scope -> text) into the engine's memory; the hits."""
     from gateway.models import TurnAnalysis
@@ -59,7 +55,7 @@ def analyses_load(turns: Mapping[str, str]) -> int:
     wanted = {scope: text for scope, text in turns.items() if text}
     if not wanted:
         return 0
-    memory, hits = _memory(get_engine()), 0
+    memory, hits = get_engine().analyses, 0
     for scope, digest, findings in TurnAnalysis.objects.filter(scope__in=wanted).values_list(
         "scope", "digest", "findings"
     ):
@@ -79,7 +75,7 @@ def analyses_store(turns: Mapping[str, str]) -> int:
     """Store the engine's in-memory analyses of these turns where the database lacks them; the count."""
     from gateway.models import TurnAnalysis
 
-    memory = _memory(get_engine())
+    memory = get_engine().analyses
     digests = {scope: turn_digest(text) for scope, text in turns.items() if text}
     stored = dict(TurnAnalysis.objects.filter(scope__in=digests).values_list("scope", "digest"))
     rows = []

@@ -147,7 +147,7 @@ class PiiEngine:
         self.analyzer = analyzer
         self.status = status
         self.english_words = english_words
-        self._cache = AnalysisCache()
+        self.analyses = AnalysisCache()  # public: gateway.llm.turn_cache loads and stores it
 
     def analyze(self, text: str) -> list[Finding]:
         # Offsets are the same in the recased copy, so findings apply to the original text.
@@ -171,11 +171,11 @@ class PiiEngine:
         Results are remembered per text (bounded LRU): the same knowledge-base passage or earlier
         conversation turn is sent again and again, and analysing it is the slow part of redaction.
         The analysis of a text never changes, so a remembered result is the result."""
-        cached = self._cache.get(text)
+        cached = self.analyses.get(text)
         if cached is not None:
             return list(cached)
         findings = self._analyze_in_thread(text, timeout_s)
-        self._cache.put(text, tuple(findings))
+        self.analyses.put(text, tuple(findings))
         return findings
 
     def _analyze_in_thread(self, text: str, timeout_s: float) -> list[Finding]:

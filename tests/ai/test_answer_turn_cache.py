@@ -27,7 +27,7 @@ def test_a_follow_up_answer_analyses_only_the_new_message(help_center, make_tick
         ticket=ticket, author_kind="customer", author_customer=customer, body_text=SECOND
     )
     engine = get_engine()
-    monkeypatch.setattr(engine, "_cache", AnalysisCache())  # a freshly started worker
+    monkeypatch.setattr(engine, "analyses", AnalysisCache())  # a freshly started worker
     analysed = []
     real = engine.analyze
     monkeypatch.setattr(engine, "analyze", lambda text: analysed.append(text) or real(text))

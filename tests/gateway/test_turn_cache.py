@@ -19,7 +19,7 @@ TEXT = "Hi, this is Maria Jensen, call me on +49 151 2345 6789 about order 5521 
 def fresh_process(monkeypatch):
     """The engine as a newly started worker has it: nothing analysed in memory. Counts analyses."""
     engine = get_engine()
-    monkeypatch.setattr(engine, "_cache", AnalysisCache())
+    monkeypatch.setattr(engine, "analyses", AnalysisCache())
     calls = []
     real = engine.analyze
     monkeypatch.setattr(engine, "analyze", lambda text: calls.append(text) or real(text))
@@ -27,7 +27,7 @@ def fresh_process(monkeypatch):
 
 
 def restart(monkeypatch):
-    monkeypatch.setattr(get_engine(), "_cache", AnalysisCache())
+    monkeypatch.setattr(get_engine(), "analyses", AnalysisCache())
 
 
 def test_a_turn_is_analysed_once_across_processes(fresh_process, monkeypatch):
