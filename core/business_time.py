@@ -36,6 +36,12 @@ class BusinessCalendar:
     def has_open_hours(self) -> bool:
         return any(self.hours.get(d) for d in WEEKDAYS)
 
+    def is_open(self, moment: dt.datetime) -> bool:
+        """Whether `moment` (aware) falls in an open interval (yesterday's hours may run past midnight)."""
+        local = moment.astimezone(self.tz)
+        days = (local.date() - dt.timedelta(days=1), local.date())
+        return any(start <= local < end for day in days for start, end in self.intervals_on(day))
+
 
 def _at(day: dt.date, hhmm: str, tz) -> dt.datetime:
     hours, minutes = (int(x) for x in hhmm.split(":"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from chat.models import AgentChatCapacity, ChatSession, ChatWidget, Visitor
 from core.business_time import BusinessCalendar
 from helpdesk.models import SLAPolicy
+from helpdesk.services.sla import calendar_for
 
 ONLINE_WINDOW = dt.timedelta(seconds=90)
 DEMO_WIDGET_NAME = "Demo website"  # the queue page refreshes every 30 s
@@ -88,17 +89,8 @@ def business_calendar_for(widget: ChatWidget) -> BusinessCalendar | None:
     ).first()
     if policy is None:
         return None
-    calendar = BusinessCalendar(
-        time_zone=policy.time_zone, hours=policy.business_hours or {},
-        holidays=frozenset(h.date for h in policy.holidays.all()),
-    )  # fmt: skip
+    calendar = calendar_for(policy)
     return calendar if calendar.has_open_hours() else None
-
-
-def within_business_hours(calendar: BusinessCalendar, now: dt.datetime) -> bool:
-    local = now.astimezone(calendar.tz)
-    days = (local.date() - dt.timedelta(days=1), local.date())  # yesterday's hours may run past midnight
-    return any(start <= local < end for day in days for start, end in calendar.intervals_on(day))
 
 
 @dataclass(frozen=True)
@@ -112,7 +104,7 @@ def widget_availability(*, widget: ChatWidget, now: dt.datetime | None = None) -
     now = now or timezone.now()
     if widget.use_business_hours:
         calendar = business_calendar_for(widget)
-        if calendar is not None and not within_business_hours(calendar, now):
+        if calendar is not None and not calendar.is_open(now):
             return Availability(False, "hours")
     if not agents_online(widget=widget):
         return Availability(False, "agents")

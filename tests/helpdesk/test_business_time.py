@@ -59,3 +59,22 @@ def test_twenty_four_seven():
 def test_no_open_hours_is_clear_error():
     with pytest.raises(ValueError, match="no open hours"):
         add_business_seconds(local(2026, 3, 2, 10, 0), 60, BusinessCalendar(hours={}))
+
+
+def test_is_open_follows_the_hours_up_to_midnight_and_skips_holidays():
+    import datetime as dt
+
+    from core.business_time import BusinessCalendar
+
+    cal = BusinessCalendar(
+        time_zone="Europe/Berlin",
+        hours={"mon": [["20:00", "24:00"]], "tue": [["09:00", "17:00"]]},
+        holidays=frozenset({dt.date(2026, 12, 8)}),
+    )
+    berlin = cal.tz
+    assert cal.is_open(dt.datetime(2026, 11, 30, 21, 0, tzinfo=berlin))  # Monday evening
+    assert not cal.is_open(dt.datetime(2026, 11, 30, 19, 59, tzinfo=berlin))
+    assert cal.is_open(dt.datetime(2026, 12, 1, 9, 0, tzinfo=berlin))  # Tuesday opening
+    assert not cal.is_open(dt.datetime(2026, 12, 1, 17, 0, tzinfo=berlin))  # closing is exclusive
+    assert not cal.is_open(dt.datetime(2026, 12, 8, 10, 0, tzinfo=berlin))  # a holiday Tuesday
+    assert cal.is_open(dt.datetime(2026, 12, 1, 8, 30, tzinfo=dt.UTC))  # 09:30 in Berlin
