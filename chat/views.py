@@ -9,11 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chat import limits
 from chat.groups import nudge
+from chat.i18n import supported_language
 from chat.selectors.queue import agent_chats, chat_queue, chat_session_access, transfer_targets
 from chat.selectors.widgets import demo_widget, origin_allowed, visitor_by_token, widget_by_key
 from chat.services.sessions import (
@@ -69,11 +72,16 @@ def upload(request, key: str) -> HttpResponse:
         return JsonResponse({"error": "forbidden"}, status=403)
     if request.method == "OPTIONS":
         return _cors(HttpResponse(status=204), origin)
+    with translation.override(supported_language(widget.language)):  # what the visitor reads, in the widget's
+        return _upload(request, widget, origin)
+
+
+def _upload(request, widget, origin: str) -> HttpResponse:
     visitor = visitor_by_token(widget=widget, token=request.POST.get("token", ""))
     uploaded = request.FILES.get("file")
     if visitor is None or uploaded is None:
         return _cors(
-            JsonResponse({"error": "bad_request", "text": "A token and a file are needed."}, status=400),
+            JsonResponse({"error": "bad_request", "text": _("A token and a file are needed.")}, status=400),
             origin,
         )
     if not (
@@ -81,7 +89,8 @@ def upload(request, key: str) -> HttpResponse:
         and limits.rate_allowed_sync(f"ip:{client_ip(request)}", limits.ip_message_limit())
     ):
         return _cors(
-            JsonResponse({"error": "rate_limited", "text": "Slow down a little, please."}, status=429), origin
+            JsonResponse({"error": "rate_limited", "text": _("Slow down a little, please.")}, status=429),
+            origin,
         )
     try:
         data = _read_upload(uploaded)
@@ -162,7 +171,7 @@ def accept(request, session_id: int) -> HttpResponse:
 def transfer(request, session_id: int) -> HttpResponse:
     to_agent = Agent.objects.filter(pk=request.POST.get("agent") or 0).first()
     if to_agent is None:
-        messages.error(request, "Choose an agent.")
+        messages.error(request, _("Choose an agent."))
         return redirect("chat_desk:conversation", session_id=session_id)
     return _act(
         request, session_id, lambda s: chat_transfer(session=s, to_agent=to_agent, actor=request.agent)

@@ -8,6 +8,14 @@ from django.contrib.auth import get_user_model
 from helpdesk.models import Agent, Customer, Team, TeamMembership
 
 
+def pytest_configure(config):
+    """A clean clone has no .mo files (`make install` builds them): compile stale catalogs, so plain
+    `pytest` sees the translations too. A no-op when they are current."""
+    from core.catalogs import compile_catalogs
+
+    compile_catalogs()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -12,9 +12,10 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chat.i18n import supported_language
 from chat.models import ChatSession, Visitor
 from chat.selectors.widgets import session_current
 from chat.services.visitors import PLACEHOLDER_DOMAIN
@@ -50,9 +51,11 @@ def offline_reply_mail(message: Message) -> bool:
     if not to:
         return False
     name = message.author_agent.name if message.author_agent else _company()
-    body = _("%(name)s answered your message:") % {"name": name} + f"\n\n{message.body_text}\n\n"
-    body += _("Open the chat on our website to continue the conversation.")
-    system_mail_send(to=to, subject=_("Re: %(subject)s") % {"subject": session.ticket.subject}, body=body)
+    with translation.override(supported_language(session.ticket.language)):  # the customer's language
+        body = _("%(name)s answered your message:") % {"name": name} + f"\n\n{message.body_text}\n\n"
+        body += _("Open the chat on our website to continue the conversation.")
+        subject = _("Re: %(subject)s") % {"subject": session.ticket.subject}
+    system_mail_send(to=to, subject=subject, body=body)
     return True
 
 
@@ -110,8 +113,10 @@ def chat_transcript_send(*, visitor: Visitor) -> str:
         raise ApplicationError(_("There is no conversation to send yet."))
     if not _transcript_allowed(visitor.pk):
         raise ApplicationError(_("The transcript was sent a moment ago. Please try again later."))
-    subject = _("Your chat with %(company)s") % {"company": _company()}
-    system_mail_send(to=to, subject=subject, body=transcript_text(session))
+    with translation.override(supported_language(session.ticket.language)):
+        subject = _("Your chat with %(company)s") % {"company": _company()}
+        body = transcript_text(session)
+    system_mail_send(to=to, subject=subject, body=body)
     return mask_email(to)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from ai.pipelines import confidence as conf
 from ai.pipelines.extractive import extract_answer, passage_sentences, score_sentences, with_intro
@@ -68,10 +69,11 @@ def test_embedding_similarity_changes_the_choice_when_words_do_not_overlap():
 def test_extract_answer_is_empty_without_passages_and_the_intro_heads_the_quote():
     assert extract_answer("anything", []).text == ""
     assert with_intro("", "de") == ""  # nothing quoted, no intro
-    # The intro is its own first line, looked up with gettext in the customer's language. No German
-    # catalog ships (there is no locale/ directory), so a German reader gets the English line.
+    # The intro is its own first line, looked up with gettext in the customer's language (locale/).
     assert with_intro("A [1]", "en") == "From our help center:\nA [1]"
-    assert with_intro("A [1]", "de") == "From our help center:\nA [1]"
+    with translation.override("de"):
+        german = translation.gettext("From our help center:")
+    assert german != "From our help center:" and with_intro("A [1]", "de") == f"{german}\nA [1]"
 
 
 # --- confidence ----------------------------------------------------------------------------------
