@@ -1,6 +1,7 @@
 """Demo data for Insights: a few questions the help center cannot answer (handed off, then answered
 by an agent with real steps), theme runs for the last weeks of demo tickets, the knowledge gaps
-found in them and a draft article written from the top gap. Built through the product's services;
+found in them (with help-center searches several readers made and nobody clicked) and a draft article
+written from the top gap. Built through the product's services;
 call after the AI history (demo/ai_history.py) so the weeks hold tickets. Does nothing twice."""
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from demo.data.loader import _clock_at
 from helpdesk.models import Agent, Customer, Message, TicketChannel
 from helpdesk.services.conversation import conversation_receive
 from helpdesk.services.delivery import message_deliver, reply_send
+from knowledge.models import HelpSearch
+from knowledge.services.searches import search_record
 
 WEEKS = 4
 FRAME_QUESTIONS = [
@@ -36,6 +39,27 @@ FRAME_ANSWER = (
     "The insurance confirmation arrives by email within a day.\n"
     "Best regards"
 )
+# (query, results found, readers) searched in the help center and never followed by a click
+UNANSWERED_SEARCHES = [
+    ("check my gift card balance", 0, 4),
+    ("how to check gift card balance", 0, 3),
+    ("rent a bike for the weekend", 2, 3),
+    ("can I rent a bike", 2, 2),
+]
+
+
+def _searches(moment: dt.datetime) -> int:
+    """Readers' searches without a click, recorded as the help center records them (redacted)."""
+    count = 0
+    for n, (query, results, readers) in enumerate(UNANSWERED_SEARCHES):
+        for reader in range(readers):
+            row = search_record(
+                query=query, results_count=results, language="en", session_key=f"demo-reader-{n}-{reader}"
+            )
+            at = moment - dt.timedelta(hours=n * 7 + reader)
+            HelpSearch.objects.filter(pk=row.pk).update(created_at=at, updated_at=at)
+            count += 1
+    return count
 
 
 def _deliver(message: Message | None) -> None:
@@ -82,6 +106,7 @@ def load(now: dt.datetime | None = None) -> dict[str, int]:
             moment = last_end - dt.timedelta(days=5 - n, hours=3)
             _handed_off_and_answered(moment, customers[n % len(customers)], agent, question)
     del connection.run_on_commit[pending:]
+    _searches(last_end - dt.timedelta(days=2))
     runs = 0
     for back in range(WEEKS - 1, -1, -1):
         end = last_end - dt.timedelta(days=7 * back)

@@ -1,9 +1,11 @@
 """Knowledge gaps: what customers asked that the help center could not answer.
 
 Signals (in the period): questions the AI handed off because the knowledge base had nothing or too
-little ("no_sources", "low_confidence"), with the agent reply that then answered each; and
-"not helpful" feedback on articles (the comment, or the article's title). The help center does not
-record searches today, so "searches with no click" is not a signal yet (docs/insights.md).
+little ("no_sources", "low_confidence"), with the agent reply that then answered each; "not helpful"
+feedback on articles (the comment, or the article's title); and help-center searches that found
+nothing ("search_no_results") or whose results no one opened within the session
+("search_no_click"), one signal per normalised query, counted, when at least SEARCH_MIN_VISITORS
+different readers made it (one reader's unanswered search is as often a typo as a gap).
 
 Questions are embedded and grouped (scikit-learn's agglomerative clustering, average linkage on
 cosine distance with a fixed threshold: gaps are usually few and small, so no K to choose); each
@@ -31,23 +33,31 @@ from gateway.pii import RedactionError, redact
 from helpdesk.models import Message
 from knowledge.models import ArticleFeedback, ArticleStatus
 from knowledge.selectors.search import is_relevant, search
+from knowledge.selectors.searches import unanswered_searches
 
 GAP_REASONS = ("no_sources", "low_confidence", "weak_sources")
 GAP_DISTANCE = 0.45  # cosine distance under which two questions are the same gap
 GAP_MATCH = 0.8
 # Agent time is not tracked: an estimate per answering reply, documented as such in the report.
 MINUTES_PER_REPLY, WORDS_PER_MINUTE = 3.0, 30.0
+SEARCH_MIN_VISITORS = 2
 
 
 @dataclass
 class Signal:
-    kind: str  # no_sources | low_confidence | negative_feedback
+    kind: str  # no_sources | low_confidence | weak_sources | negative_feedback | search_no_*
     text: str
     ticket_id: int | None = None
     ticket_number: int | None = None
     answer: str = ""
     answer_message_id: int | None = None
     article_id: int | None = None
+    count: int = 1  # searches: how many times the query went unanswered
+    key: str = ""  # what makes a signal the same one on a second detection
+
+    def __post_init__(self):
+        if not self.key and self.ticket_id is not None:
+            self.key = f"t{self.ticket_id}"
 
 
 @dataclass
@@ -109,9 +119,19 @@ def feedback_signals(start: datetime, end: datetime) -> list[Signal]:
     ).select_related("article")
     return [
         Signal(
-            kind="negative_feedback", text=row.comment.strip() or row.article.title, article_id=row.article_id
+            kind="negative_feedback", text=row.comment.strip() or row.article.title, article_id=row.article_id,
+            key=f"f{row.pk}",
         )
         for row in rows.order_by("created_at", "id")
+    ]  # fmt: skip
+
+
+def search_signals(start: datetime, end: datetime) -> list[Signal]:
+    """Unanswered help-center searches of the period (already redacted when recorded)."""
+    return [
+        Signal(kind=row.kind, text=row.query, count=row.searches, key=f"s{row.normalized}@{start:%Y-%m-%d}")
+        for row in unanswered_searches(start=start, end=end)
+        if row.visitors >= SEARCH_MIN_VISITORS
     ]
 
 
@@ -149,7 +169,11 @@ def nearest(question: str, feedback_article: int | None) -> tuple[int | None, fl
 
 def gaps_detect(*, period_start: datetime, period_end: datetime) -> list[KnowledgeGap]:
     """Find this period's gaps and merge them into the known ones; returns the gaps touched."""
-    signals = handoff_signals(period_start, period_end) + feedback_signals(period_start, period_end)
+    signals = (
+        handoff_signals(period_start, period_end)
+        + feedback_signals(period_start, period_end)
+        + search_signals(period_start, period_end)
+    )
     signals = [s for s in signals if s.text.strip()]
     for s in signals:
         s.text, s.answer = safe(s.text), safe(s.answer)
@@ -185,11 +209,25 @@ def _record(groups: list[Group], phrases: list[list[str]], near: list) -> list[K
             else KnowledgeGap(title=label_from_phrases(phrases[index])[:200])
         )
         seen_tickets = set(gap.ticket_ids or [])
-        fresh = [s for s in group.signals if s.ticket_id is None or s.ticket_id not in seen_tickets]
-        gap.questions = (gap.questions or []) + [
-            {"ticket": s.ticket_id, "number": s.ticket_number, "text": s.text[:1000], "signal": s.kind}
-            for s in fresh
+        known_keys = {
+            q.get("key") or (f"t{q['ticket']}" if q.get("ticket") else "") for q in gap.questions or []
+        }
+        fresh = [
+            s
+            for s in group.signals
+            if (s.ticket_id is None or s.ticket_id not in seen_tickets)
+            and (not s.key or s.key not in known_keys)
         ]
+        _recount(
+            gap, [s for s in group.signals if s.key and s.key in known_keys and s.kind.startswith("search")]
+        )
+        gap.questions = (gap.questions or []) + [
+            {
+                "ticket": s.ticket_id, "number": s.ticket_number, "text": s.text[:1000], "signal": s.kind,
+                "count": s.count, "key": s.key,
+            }
+            for s in fresh
+        ]  # fmt: skip
         gap.answers = (gap.answers or []) + [
             {
                 "ticket": s.ticket_id,
@@ -201,11 +239,11 @@ def _record(groups: list[Group], phrases: list[list[str]], near: list) -> list[K
             if s.answer
         ]
         gap.ticket_ids = sorted(seen_tickets | {s.ticket_id for s in fresh if s.ticket_id})
-        gap.volume = len(gap.questions)
+        gap.volume = sum(int(q.get("count") or 1) for q in gap.questions)
         gap.agent_minutes = round((gap.agent_minutes or 0) + minutes(fresh), 1)
         counts = dict(gap.signals or {})
         for s in fresh:
-            counts[s.kind] = counts.get(s.kind, 0) + 1
+            counts[s.kind] = counts.get(s.kind, 0) + s.count
         gap.signals = counts
         old = from_bytes(gap.centroid) if gap.centroid else group.centroid
         gap.centroid = to_bytes(l2(old + group.centroid))
@@ -218,13 +256,25 @@ def _record(groups: list[Group], phrases: list[list[str]], near: list) -> list[K
     return touched
 
 
+def _recount(gap: KnowledgeGap, again: list[Signal]) -> None:
+    """A search already recorded for this period, seen again: its count is the new one, not a sum."""
+    for signal in again:
+        for question in gap.questions:
+            if question.get("key") == signal.key:
+                extra = signal.count - int(question.get("count") or 1)
+                question["count"] = signal.count
+                counts = dict(gap.signals or {})
+                counts[signal.kind] = counts.get(signal.kind, 0) + extra
+                gap.signals = counts
+
+
 @transaction.atomic
 def gaps_sync_published() -> int:
     """A gap whose drafted article is now published is closed, with the publication time kept."""
     changed = 0
-    for gap in KnowledgeGap.objects.filter(
-        status=KnowledgeGap.Status.DRAFTED, article__isnull=False
-    ).select_related("article"):
+    drafted = KnowledgeGap.objects.filter(status=KnowledgeGap.Status.DRAFTED, article__isnull=False)
+    # an "update" gap whose proposed section the editor has not saved yet stays open for it
+    for gap in drafted.filter(proposal_md="").select_related("article"):
         if gap.article.status == ArticleStatus.PUBLISHED:
             gap.status, gap.published_at = KnowledgeGap.Status.PUBLISHED, gap.article.published_at
             gap.save(update_fields=["status", "published_at", "updated_at"])

@@ -14,6 +14,7 @@ from ai.insights.vectors import from_bytes, opening_texts, ticket_vectors
 from ai.models import AIInteraction, KnowledgeGap, Theme, ThemeRun, ThemeSnapshot, ThemeTicket
 from ai.services.handoff import handoff_reason_text
 from helpdesk.models import Message, Ticket
+from knowledge.selectors.searches import unanswered_searches
 
 HISTORY_RUNS = 8
 IMPACT_WINDOW = timedelta(days=28)
@@ -73,6 +74,13 @@ def escalation_reasons(start: datetime, end: datetime) -> list[tuple[str, int]]:
     counts = Counter(r.split(":")[0].split(" ")[0] or "unknown" for r in reasons).most_common()
     # in words for people ("the AI was not confident enough"), never the stored code
     return [(handoff_reason_text(key) if key != "unknown" else "unknown", n) for key, n in counts]
+
+
+def searches_without_click(*, days: int = 30, limit: int = 20):
+    """The help center's most frequent searches of the last `days` that found nothing or were not
+    followed by a click (knowledge.selectors.searches), for the gaps page."""
+    end = timezone.now()
+    return unanswered_searches(start=end - timedelta(days=days), end=end, limit=limit)
 
 
 def open_gaps(limit: int = 50) -> list[KnowledgeGap]:

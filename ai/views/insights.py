@@ -97,7 +97,8 @@ def gap_list(request):
     gaps = reports.open_gaps(limit=100)
     impact = {gap.pk: reports.gap_impact(gap) for gap in gaps if gap.published_at}
     rows = [{"gap": gap, "impact": impact.get(gap.pk)} for gap in gaps]
-    return render(request, "ai/insights_gaps.html", {"rows": rows, "nav_active": "insights"})
+    context = {"rows": rows, "searches": reports.searches_without_click(), "nav_active": "insights"}
+    return render(request, "ai/insights_gaps.html", context)
 
 
 @require_GET
@@ -113,5 +114,12 @@ def gap_detail(request, gap_id: int):
 def gap_draft(request, gap_id: int):
     gap = get_object_or_404(KnowledgeGap, pk=gap_id)
     article = gap_draft_article(gap=gap, actor=request.user)
+    gap.refresh_from_db()
+    url = reverse("kb:edit", kwargs={"article_id": article.pk})
+    if gap.proposal_md:  # "update": the existing article's editor, with the proposed section added
+        messages.success(
+            request, _("A section for this gap is proposed below. Save the article to close the gap.")
+        )
+        return redirect(f"{url}?proposal=gap-{gap.pk}")
     messages.success(request, _("Draft article created. Publish it from the editor to close the gap."))
-    return redirect(reverse("kb:edit", kwargs={"article_id": article.pk}))
+    return redirect(url)

@@ -9,6 +9,7 @@ from knowledge.models.articles import (
 from knowledge.models.categories import Category
 from knowledge.models.chunks import Chunk, ChunkAudience
 from knowledge.models.feedback import ArticleFeedback
+from knowledge.models.searches import HelpSearch
 
 __all__ = [
     "Article",
@@ -21,4 +22,5 @@ __all__ = [
     "Category",
     "Chunk",
     "ChunkAudience",
+    "HelpSearch",
 ]

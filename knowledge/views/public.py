@@ -22,6 +22,7 @@ from knowledge.selectors.articles import (
 from knowledge.selectors.help_center import articles_for_reader, help_center_search
 from knowledge.services.assets import asset_url
 from knowledge.services.feedback import FeedbackRejected, feedback_submit
+from knowledge.services.searches import search_click, search_record, search_token
 from knowledge.views.forms import FeedbackForm
 
 INLINE_ASSET_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
@@ -81,6 +82,8 @@ def article(request, slug: str):
         else []
     )
     voted = request.session.get("kb_voted", {}).get(str(article.pk))
+    if request.GET.get("sid"):  # opened from a help-center search: that search found an answer
+        search_click(token=request.GET["sid"], article=article, session_key=request.session.session_key or "")
     context = {
         "article": article,
         "translations": translations,
@@ -100,8 +103,21 @@ def search(request):
     query = (request.GET.get("q") or "").strip()
     language = reader_language(request)
     results = help_center_search(query=query, language=language) if query else []
+    if query and not request.session.session_key:
+        request.session.save()
+    recorded = (
+        search_record(
+            query=query,
+            results_count=len(results),
+            language=language,
+            session_key=request.session.session_key,
+        )
+        if query
+        else None
+    )
     template = "knowledge/public/_search_results.html" if request.htmx else "knowledge/public/search.html"
-    return render(request, template, {"query": query, "results": results, "language": language})
+    context = {"query": query, "results": results, "language": language, "sid": search_token(recorded)}
+    return render(request, template, context)
 
 
 @require_POST
