@@ -32,3 +32,12 @@ class AiConfig(AppConfig):
         register_desk_section(
             "insights", DeskSection(label=_("Insights"), url="/desk/ai/insights/", order=35)
         )
+
+        # The knowledge base's list shows per-article AI counts and its editor opens a gap's proposed
+        # section, through knowledge's own ports (knowledge never imports ai).
+        from ai.insights.article_counts import article_counts
+        from ai.insights.drafting import gap_proposal, gap_proposal_saved
+        from knowledge.extensions import ProposalSource, register_article_counts, register_proposal_source
+
+        register_article_counts(article_counts)
+        register_proposal_source("gap", ProposalSource(proposal=gap_proposal, saved=gap_proposal_saved))

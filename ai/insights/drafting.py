@@ -14,6 +14,8 @@ import re
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ai.insights.clustering import l2
 from ai.models import KnowledgeGap
@@ -144,15 +146,32 @@ def generative_draft(gap: KnowledgeGap) -> tuple[str, str, str] | None:
     )
 
 
+def as_section(title: str, body: str) -> str:
+    """A drafted article turned into a section to add to an existing one: its own heading first, the
+    draft's headings one level down, the drafted-from line kept."""
+    lines = body.strip().splitlines()
+    if lines and lines[0].startswith("## "):
+        lines = lines[1:]
+    demoted = ["#" + line if line.startswith("## ") else line for line in lines]
+    return "\n".join([f"## {title}", *demoted]).strip() + "\n"
+
+
 @transaction.atomic
 def gap_draft_article(*, gap: KnowledgeGap, actor=None, use_model: bool | None = None):
-    """Create the draft article (unpublished) for a gap and link it; returns the article."""
+    """Create the draft article (unpublished) for a gap and link it; returns the article. A gap whose
+    nearest article is close ("update") gets no new article: the drafted text becomes a section
+    proposed for that article (`gap.proposal_md`), opened in its editor (knowledge.extensions)."""
     gap = KnowledgeGap.objects.select_for_update().get(pk=gap.pk)
     if gap.article_id is not None:
         return gap.article
     drafted = generative_draft(gap) if use_model is not False else None
     mode = "generative" if drafted else "extractive"
     title, summary, body = drafted or extractive_draft(gap)
+    if gap.action == KnowledgeGap.Action.UPDATE and gap.nearest_article_id is not None:
+        gap.article_id, gap.proposal_md = gap.nearest_article_id, as_section(title, body)
+        gap.draft_mode, gap.status = mode, KnowledgeGap.Status.DRAFTED
+        gap.save(update_fields=["article", "proposal_md", "draft_mode", "status", "updated_at"])
+        return gap.nearest_article
     article = article_create(
         title=title, summary=summary, body_md=body, publish=False, actor=actor,
         note=f"Drafted ({mode}) from knowledge gap {gap.pk}",
@@ -160,3 +179,44 @@ def gap_draft_article(*, gap: KnowledgeGap, actor=None, use_model: bool | None =
     gap.article, gap.draft_mode, gap.status = article, mode, KnowledgeGap.Status.DRAFTED
     gap.save(update_fields=["article", "draft_mode", "status", "updated_at"])
     return article
+
+
+def gap_proposal(*, article, key: str):
+    """knowledge.extensions proposal source for "gap-<id>": the article's body with the gap's proposed
+    section added at the end (None once saved, or for another article)."""
+    from knowledge.extensions import EditorProposal
+
+    gap = _proposal_gap(key, article)
+    if gap is None:
+        return None
+    body = (article.body_md or "").rstrip()
+    return EditorProposal(
+        body_md=f"{body}\n\n{gap.proposal_md}" if body else gap.proposal_md,
+        note=f"Section added for knowledge gap {gap.pk}",
+        label=_("knowledge gap %(id)s (%(title)s)") % {"id": gap.pk, "title": gap.title},
+    )
+
+
+@transaction.atomic
+def gap_proposal_saved(*, article, key: str, actor=None) -> None:
+    """The article was saved from the editor opened with the gap's proposal: the gap is linked to it,
+    closed now if the article is published (else when it is published, by gaps_sync_published)."""
+    from knowledge.models import ArticleStatus
+
+    gap = _proposal_gap(key, article, lock=True)
+    if gap is None:
+        return
+    gap.proposal_md = ""
+    fields = ["proposal_md", "updated_at"]
+    if article.status == ArticleStatus.PUBLISHED:
+        gap.status, gap.published_at = KnowledgeGap.Status.PUBLISHED, timezone.now()
+        fields += ["status", "published_at"]
+    gap.save(update_fields=fields)
+
+
+def _proposal_gap(key: str, article, lock: bool = False) -> KnowledgeGap | None:
+    prefix, _sep, number = (key or "").partition("-")
+    if prefix != "gap" or not number.isdigit():
+        return None
+    rows = KnowledgeGap.objects.select_for_update() if lock else KnowledgeGap.objects
+    return rows.filter(pk=int(number), article_id=article.pk).exclude(proposal_md="").first()

@@ -161,6 +161,8 @@ class KnowledgeGap(models.Model):
         help_text=_("The article drafted (and later published) for this gap."),
     )  # fmt: skip
     draft_mode = models.CharField(_("draft written"), max_length=12, blank=True)  # extractive | generative
+    # "update" gaps: the section proposed for the nearest article, until the editor saves it
+    proposal_md = models.TextField(_("proposed section"), blank=True)
     published_at = models.DateTimeField(_("article published"), null=True, blank=True)
     detected_at = models.DateTimeField(_("detected"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,6 +13,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.errors import ApplicationError
 from core.views import agent_required
+from knowledge.extensions import (
+    article_counts,
+    article_counts_available,
+    editor_proposal,
+    editor_proposal_saved,
+)
 from knowledge.selectors.articles import (
     agent_article,
     agent_articles,
@@ -49,9 +55,13 @@ def article_list(request):
         query=(filters.get("q") or "").strip(),
     )
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = article_counts([article.pk for article in page])  # from the AI, when it is installed
+    for article in page:
+        article.usage = counts.get(article.pk, {})
     context = {
         "form": form,
         "page": page,
+        "show_usage": article_counts_available(),
         "nav_active": "kb",
         "querystring": _querystring_without_page(request),
     }
@@ -94,7 +104,12 @@ def article_new(request):
 @require_http_methods(["GET", "POST"])
 def article_edit(request, article_id: int):
     article = agent_article(user=request.user, article_id=article_id)
-    form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article), article=article)
+    proposal_key = (request.GET.get("proposal") or "")[:50]
+    proposal = editor_proposal(article=article, key=proposal_key) if proposal_key else None
+    initial = ArticleForm.initial_for(article)
+    if proposal is not None:  # opened with a proposed change (a knowledge gap): applied, not saved yet
+        initial.update(body_md=proposal.body_md, note=proposal.note)
+    form = ArticleForm(request.POST or None, initial=initial, article=article)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -116,6 +131,8 @@ def article_edit(request, article_id: int):
         else:
             if "publish" in request.POST:
                 article_publish(article=article, actor=request.user)
+            if proposal is not None:
+                editor_proposal_saved(article=article, key=proposal_key, actor=request.user)
             messages.success(request, _("Saved."))
             return redirect("kb:edit", article_id=article.pk)
     context = {
@@ -125,6 +142,7 @@ def article_edit(request, article_id: int):
         "feedback": feedback_summary(article=article),
         "events": article.events.select_related("actor").order_by("-id")[:10],
         "preview_html": article.body_html,
+        "proposal": proposal,
     }
     return render(request, "knowledge/desk/article_edit.html", context)
 
