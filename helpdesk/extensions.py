@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def portal_suggestion_url(article_id: int) -> str | None:
 
 # --- System mail (CSAT surveys, sign-in links): one way out, owned by the email channel ----------
 
-SystemMailSender = Callable[..., None]  # sender(to=, subject=, body=) -> None; raises on failure
+SystemMailSender = Callable[..., None]  # sender(to=, subject=, body=[, headers=]) -> None; raises on failure
 _system_mail_sender: SystemMailSender | None = None
 
 
@@ -78,12 +78,16 @@ def register_system_mail_sender(sender: SystemMailSender | None) -> None:
     _system_mail_sender = sender
 
 
-def system_mail_send(*, to: str, subject: str, body: str, fail_silently: bool = False) -> None:
-    """Send one automatic mail to a customer; with no sender registered, Django's send_mail.
-    `fail_silently` logs a failure instead of raising it."""
+def system_mail_send(
+    *, to: str, subject: str, body: str, fail_silently: bool = False, headers: dict[str, str] | None = None
+) -> None:
+    """Send one automatic mail to a customer; with no sender registered, Django's default mail connection.
+    `headers`: extra headers (e.g. List-Unsubscribe). `fail_silently` logs a failure instead of raising it."""
     try:
         if _system_mail_sender is None:
-            send_mail(subject, body, None, [to], fail_silently=False)
+            EmailMessage(subject, body, None, [to], headers=headers or None).send(fail_silently=False)
+        elif headers:
+            _system_mail_sender(to=to, subject=subject, body=body, headers=headers)
         else:
             _system_mail_sender(to=to, subject=subject, body=body)
     except Exception:
@@ -172,3 +176,29 @@ def portal_notices(*, customer) -> list[PortalNotice]:
     except Exception:
         logger.exception("portal notices failed")
         return []
+
+
+# --- Answer claims: an upper app answers a ticket itself (outreach's incident note) ------------------
+
+AnswerClaimer = Callable[..., bool]  # claimer(ticket=) -> True when the ticket gets its reply elsewhere
+_answer_claimers: dict[str, AnswerClaimer] = {}
+
+
+def register_answer_claimer(key: str, claimer: AnswerClaimer | None) -> None:
+    """Set (or, with None, remove) a claimer asked before the AI answers a customer automatically."""
+    if claimer is None:
+        _answer_claimers.pop(key, None)
+    else:
+        _answer_claimers[key] = claimer
+
+
+def answer_claimed(*, ticket) -> bool:
+    """True when an app answers this ticket itself (e.g. with an incident note), so the customer gets
+    that one reply and no automatic answer besides. A failing claimer claims nothing."""
+    for key, claimer in sorted(_answer_claimers.items()):
+        try:
+            if claimer(ticket=ticket):
+                return True
+        except Exception:
+            logger.exception("answer claimer %s failed", key)
+    return False

@@ -4,10 +4,11 @@ page and the notices a signed-in portal customer's page (or chat widget) fetches
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError
@@ -84,6 +85,23 @@ def unsubscribe_view(request, token: str):
         unsubscribe(token=token)
         done = True
     return render(request, "outreach/unsubscribe.html", {"email": email, "done": done})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_one_click(request, token: str):
+    """RFC 8058 one-click unsubscribe: the mail client POSTs "List-Unsubscribe=One-Click" here, with no
+    cookie, session or CSRF token; the signed token in the address is the authority. A GET (a person
+    following the link, or a scanner) shows the ordinary page with its button and unsubscribes nobody."""
+    if request.method == "GET":
+        return redirect("outreach:unsubscribe", token=token)
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        return HttpResponse("List-Unsubscribe=One-Click expected\n", status=400, content_type="text/plain")
+    try:
+        unsubscribe(token=token)
+    except ApplicationError as error:
+        return HttpResponse(f"{error}\n", status=400, content_type="text/plain")
+    return HttpResponse("unsubscribed\n", content_type="text/plain")
 
 
 @require_GET

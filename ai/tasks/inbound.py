@@ -24,6 +24,7 @@ from ai.services.rollout import rollout_assignment_record
 from ai.services.sandbox import shadow_answer
 from ai.services.summaries import ticket_summary_refresh
 from ai.tasks.triage import triage_ticket
+from helpdesk.extensions import answer_claimed
 from helpdesk.models import Message, Ticket
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ def handle_inbound(ticket_id: int, message_id: int) -> str:
     policy = channel_policy(ticket=ticket)
     if policy == OFF:
         return "off"
+    if policy == ANSWER and answer_claimed(ticket=ticket):
+        return "claimed"  # answered elsewhere (an incident note): one reply, not two
     if policy == ANSWER:
         interaction = inbound_answer(ticket=ticket, message=message)
         if interaction.decision == AIInteraction.Decision.HANDED_OFF:

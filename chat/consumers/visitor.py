@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 
 from channels.layers import InMemoryChannelLayer
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import limits
 from chat.consumers.base import ConversationSocket, db
+from chat.i18n import supported_language
 from chat.selectors.messages import message_payload, messages_after
 from chat.selectors.widgets import (
     origin_allowed,
@@ -24,6 +26,7 @@ from chat.selectors.widgets import (
     widget_public_config,
 )
 from chat.services.mail import chat_transcript_send
+from chat.services.notices import visitor_notice_frames, visitor_notice_seen
 from chat.services.sessions import chat_handoff_request, chat_message_receive, chat_rate
 from chat.services.visitors import visitor_identify
 from core.errors import ApplicationError
@@ -58,6 +61,9 @@ class VisitorConsumer(ConversationSocket):
         if not await limits.rate_allowed(f"ip-connect:{self.client_ip}", limits.ip_connect_limit()):
             await self.close(code=CLOSE_RATE)
             return
+        # What this socket says (errors, refusals from the services) is in the widget's language; the
+        # activation lives in this connection's task context and the db() threads copy it.
+        translation.activate(supported_language(self.widget.language))
         await self.accept()
 
     @property
@@ -76,6 +82,7 @@ class VisitorConsumer(ConversationSocket):
         handler = {
             "message": self.message, "sync": self.resync, "typing": self.typing, "read": self.read,
             "handoff": self.handoff, "rate": self.rate, "transcript": self.transcript,
+            "notice_seen": self.notice_seen,
         }.get(kind)  # fmt: skip
         if handler is None:
             return await self.error("unknown_type", _("Unknown frame type."))
@@ -105,6 +112,9 @@ class VisitorConsumer(ConversationSocket):
             "live": layer_reaches_other_processes(self.channel_layer),
         })  # fmt: skip
         await self.sync()
+        if self.visitor.verified:  # a signed-in customer's pending notices (outreach), once each
+            for frame in await db(visitor_notice_frames)(visitor=self.visitor):
+                await self.send_json(frame)
 
     async def message(self, content):
         text, client_id = str(content.get("text") or ""), str(content.get("client_id") or "")
@@ -139,6 +149,9 @@ class VisitorConsumer(ConversationSocket):
 
     async def read(self, content):
         await self.relay("chat.read", who="visitor", seq=_int(content.get("seq")))
+
+    async def notice_seen(self, content):
+        await db(visitor_notice_seen)(visitor=self.visitor, notice_id=_int(content.get("id")))
 
     async def handoff(self, content):
         await db(chat_handoff_request)(visitor=self.visitor)

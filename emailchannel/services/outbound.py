@@ -127,7 +127,7 @@ def build_mail(
     return mail
 
 
-def system_mail_deliver(*, to: str, subject: str, body: str) -> None:
+def system_mail_deliver(*, to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     """System mail of the helpdesk (CSAT surveys, sign-in links), registered with
     helpdesk.extensions: from a configured mailbox, clean headers, marked automatic. Never to a
     no-reply address."""
@@ -141,6 +141,7 @@ def system_mail_deliver(*, to: str, subject: str, body: str) -> None:
         "Message-ID": f"<helmdesk.system.{uuid.uuid4().hex}@{sender.rsplit('@', 1)[-1]}>",
         "Auto-Submitted": "auto-generated",
         "X-Auto-Response-Suppress": "All",
+        **{name: clean_header(value, 2000) for name, value in (headers or {}).items()},
     }
     EmailMultiAlternatives(
         subject=clean_header(subject, 250), body=body, from_email=email.utils.formataddr((company, sender)),

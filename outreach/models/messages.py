@@ -74,6 +74,8 @@ class OutreachMessage(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed for sending"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    # chat notices: when the customer's chat widget received it (once; shown on the next visit)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     # chat and portal notices: when the customer's page showed it (email: not measured, text mail)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
 

@@ -116,5 +116,6 @@ def open_incidents() -> QuerySet[Incident]:
 def notices_for(*, customer: Customer, channel: str) -> QuerySet[OutreachMessage]:
     """Chat and portal messages sent to a customer and not shown yet (newest first)."""
     return OutreachMessage.objects.filter(
-        customer=customer, channel=channel, status=OutreachMessage.Status.SENT, opened_at__isnull=True
-    ).order_by("-sent_at")
+        customer=customer, channel=channel, status=OutreachMessage.Status.SENT, opened_at__isnull=True,
+        delivered_at__isnull=True,
+    ).order_by("-sent_at")  # fmt: skip

@@ -187,6 +187,14 @@ def incident_link_ticket(*, ticket_id: int) -> IncidentLink | None:
             return None  # linked before (a retried task)
         why = f"keyword “{keyword}”" if keyword else f"similarity {similarity:.2f}"
         audit_record(action="incident_linked", incident=incident, detail=f"ticket #{ticket.number} ({why})")
+        if ticket.messages.filter(author_kind=Message.AuthorKind.AI, is_internal=False).exists():
+            note_add(
+                ticket=ticket,
+                author_kind=Message.AuthorKind.SYSTEM,
+                body_text=f"Linked to incident “{incident.title}”. The AI had answered already, "
+                "so the incident note was not sent as a second reply.",
+            )
+            return link
         try:
             with transaction.atomic():
                 IncidentNotice.objects.create(
@@ -204,6 +212,20 @@ def incident_link_ticket(*, ticket_id: int) -> IncidentLink | None:
         IncidentLink.objects.filter(pk=link.pk).update(answered=True)
         audit_record(action="incident_answered", incident=incident, detail=f"ticket #{ticket.number}")
     return link
+
+
+def incident_answer_claim(*, ticket: Ticket) -> bool:
+    """Asked (helpdesk.extensions.answer_claimed) before the AI answers a customer automatically: a
+    ticket that matches an open incident gets the incident note, linked here first if the link task has
+    not run yet, and no AI answer besides. Safe against the link task running at the same moment (the
+    unique link decides; the loser waits for the winner's commit, then sees its link)."""
+    open_links = IncidentLink.objects.filter(ticket=ticket, incident__status=Incident.Status.OPEN)
+    if open_links.exists():
+        return True
+    if not open_incidents().exists():
+        return False
+    incident_link_ticket(ticket_id=ticket.pk)
+    return open_links.exists()
 
 
 def incident_close(*, incident: Incident, send_follow_up: bool = True, actor=None) -> int:

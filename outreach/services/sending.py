@@ -1,7 +1,8 @@
 """Sending approved messages: guards first (suppression, rate limits, quiet hours), then one way out.
 
 Email leaves through helpdesk's system mail (`helpdesk.extensions.system_mail_send`, the email
-channel's sender when it is installed) with an unsubscribe link; chat and portal messages are stored
+channel's sender when it is installed) with an unsubscribe link and the List-Unsubscribe headers of
+RFC 2369 / RFC 8058 (one-click); chat and portal messages are stored
 for the customer's next visit (sent = ready to show). A message is claimed ("sending", committed)
 before it goes out and marked "sent" after: a retry or a second worker finds it claimed and does
 nothing, so a message never leaves twice. A worker that dies between the two leaves it "sending";
@@ -21,7 +22,7 @@ from outreach.models import Channel, IncidentNotice, OutreachMessage
 from outreach.selectors import is_suppressed, rate_limit_reason
 from outreach.services.audit import audit_record
 from outreach.services.calendar import next_open_moment
-from outreach.services.suppression import unsubscribe_url
+from outreach.services.suppression import list_unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 Status = OutreachMessage.Status
@@ -101,6 +102,7 @@ def message_send(*, message_id: int, now: dt.datetime | None = None) -> str:
                 to=message.customer.email,
                 subject=message.subject or message.batch.title,
                 body=email_body(message),
+                headers=list_unsubscribe_headers(message.customer.email),
             )
     except Exception as error:  # the mail did not leave: record it, the schedule retries
         logger.warning("outreach message %s failed: %s", message.pk, error)

@@ -22,6 +22,21 @@ def unsubscribe_url(email: str) -> str:
     return settings.SITE_URL + reverse("outreach:unsubscribe", args=[unsubscribe_token(email)])
 
 
+def one_click_url(email: str) -> str:
+    """The RFC 8058 one-click address: a mail client POSTs "List-Unsubscribe=One-Click" to it."""
+    return settings.SITE_URL + reverse("outreach:unsubscribe_one_click", args=[unsubscribe_token(email)])
+
+
+def list_unsubscribe_headers(email: str) -> dict[str, str]:
+    """List-Unsubscribe (the one-click https URL, and a mailto: when OUTREACH_UNSUBSCRIBE_MAILTO is set)
+    and List-Unsubscribe-Post, so mail clients offer their own unsubscribe button (RFC 2369, RFC 8058)."""
+    targets = [f"<{one_click_url(email)}>"]
+    mailto = getattr(settings, "OUTREACH_UNSUBSCRIBE_MAILTO", "")
+    if mailto:
+        targets.append(f"<mailto:{mailto}?subject=unsubscribe>")
+    return {"List-Unsubscribe": ", ".join(targets), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def email_from_token(token: str) -> str:
     """The address a token was made for; ApplicationError when it was not made here (or was altered)."""
     try:

@@ -47,7 +47,7 @@
     ".msg{max-width:85%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}" +
     ".msg.customer{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:3px}" +
     ".msg.agent,.msg.ai,.msg.system{align-self:flex-start;background:#eef1f5;border-bottom-left-radius:3px}" +
-    ".msg.system{font-style:italic;background:#fff8e1}.msg.pending{opacity:.6}" +
+    ".msg.system{font-style:italic;background:#fff8e1}.msg.notice{font-style:normal}.launcher.has-notice{box-shadow:0 0 0 3px #f5b400}.msg.pending{opacity:.6}" +
     ".who{display:block;font-size:11px;font-weight:600;opacity:.75;margin-bottom:2px}" +
     ".cites{margin-top:6px;font-size:12px}.cites a{color:inherit;display:block}" +
     ".actions{display:flex;gap:6px;flex-wrap:wrap;margin-top:6px}.actions button,.csat button{border:1px solid #c9d1db;background:#fff;border-radius:14px;padding:3px 10px;cursor:pointer;font-size:12px;color:#1b1f24}" +
@@ -114,6 +114,23 @@
     launcher.setAttribute("aria-label", open ? T.close : T.open);
     store("open", open);
     if (open) (prechat.hidden ? input : prechat.querySelector("input") || input).focus();
+    if (open) noticesSeen();
+  }
+  // A notice for this (signed-in) visitor, e.g. about their order: shown once, reported seen when
+  // the panel is open.
+  var unseenNotices = [];
+  function noticesSeen() {
+    unseenNotices.splice(0).forEach(function (id) { send({type: "notice_seen", id: id}); });
+    launcher.classList.remove("has-notice");
+  }
+  function showNotice(f) {
+    var node = el("div", {class: "msg system notice", role: "status"});
+    if (f.subject) node.append(el("strong", {}, f.subject));
+    node.append(el("div", {}, f.body));
+    log.append(node);
+    log.scrollTop = log.scrollHeight;
+    unseenNotices.push(f.id);
+    if (!panel.hidden) noticesSeen(); else launcher.classList.add("has-notice");
   }
   launcher.addEventListener("click", function () { setOpen(panel.hidden); });
   closer.addEventListener("click", function () { setOpen(false); launcher.focus(); });
@@ -135,6 +152,17 @@
     attachButton.hidden = !cfg.attachments;
     statusBar.textContent = cfg.online ? "" : cfg.offline_text;
     if (cfg.language) panel.setAttribute("lang", cfg.language);
+    relabel(cfg.labels);
+  }
+  // The server's labels in the widget's language (English T above until they come, or if they don't).
+  function relabel(labels) {
+    for (var k in labels || {}) if (typeof labels[k] === "string" && T.hasOwnProperty(k)) T[k] = labels[k];
+    launcher.setAttribute("aria-label", panel.hidden ? T.open : T.close);
+    closer.setAttribute("aria-label", T.close);
+    input.setAttribute("aria-label", T.placeholder); input.placeholder = T.placeholder;
+    sendButton.textContent = T.send;
+    attachButton.setAttribute("aria-label", T.attach); attachButton.title = T.attach;
+    transcriptButton.textContent = T.transcript;
   }
 
   function buildPrechat() {
@@ -302,6 +330,8 @@
       if (!node) { node = el("div", {class: "msg ai", "aria-busy": "true"}); state.streams[f.seq] = node; log.append(node); }
       node.textContent += f.delta;
       log.scrollTop = log.scrollHeight;
+    } else if (f.type === "notice") {
+      showNotice(f);
     } else if (f.type === "typing") {
       typingLine.textContent = (f.name || "") + " " + T.typing;
       clearTimeout(state.typingTimer);
