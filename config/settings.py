@@ -228,7 +228,15 @@ if TESTING:
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("HELMDESK_LANGUAGE", "en")
-LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French")), ("es", _("Spanish"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("nl", _("Dutch")),
+    ("it", _("Italian")),
+    ("pt", _("Portuguese")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("HELMDESK_TIME_ZONE", "UTC")
 USE_I18N = True
@@ -399,3 +407,10 @@ HELMDESK_AI_INBOUND = env_bool("HELMDESK_AI_INBOUND", default=True)
 # Hosts an answer may link to besides the help center; competitor names an answer must not mention.
 HELMDESK_AI_ALLOWED_LINK_HOSTS = env_list("HELMDESK_AI_ALLOWED_LINK_HOSTS")
 HELMDESK_AI_COMPETITORS = env_list("HELMDESK_AI_COMPETITORS")
+
+# --- Help-center searches and outreach mail (knowledge gaps, outreach) --------------------------
+# Recorded help-center searches (redacted queries, no IPs) are deleted after this many days.
+HELP_SEARCH_RETENTION_DAYS = int(os.environ.get("HELMDESK_HELP_SEARCH_RETENTION_DAYS", "90"))
+# Offered as the mailto: of List-Unsubscribe (mail to it is not processed by Helmdesk: route it to
+# someone who unsubscribes the sender, or leave it empty and only the one-click https link is offered).
+OUTREACH_UNSUBSCRIBE_MAILTO = os.environ.get("HELMDESK_OUTREACH_UNSUBSCRIBE_MAILTO", "")
