@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import statistics
 import sys
@@ -265,6 +266,7 @@ def main() -> None:
     parser.add_argument(
         "--embed-samples", type=int, default=200, help="chunks for the throughput line (0: skip)"
     )
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     args = parser.parse_args()
     rng = np.random.default_rng(42)
     ef_values = [int(v) for v in args.ef_search.split(",")]
@@ -310,12 +312,30 @@ def main() -> None:
     print(
         f"\nmachine load while measuring: {os.getloadavg()[0]:.1f} (1-min load average, {os.cpu_count()} CPUs)"
     )
+    figures = {
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+        "cpus": os.cpu_count(),
+        "ef_search": default_ef,
+        "target_p95_ms": 30.0,
+        "sizes": {
+            str(r["size"]): {
+                **{f"{mode}_{q}_ms": round(r[f"{mode}_{q}"], 1) for mode in ("hybrid", "vector", "fulltext")
+                   for q in ("p50", "p95")},
+                "recall_at_10": {str(ef): round(r["recall"][ef], 4) for ef in ef_values},
+                **{key: round(r[key], 1) for key in ("load_s", "hnsw_build_s", "gin_build_s", "stats_s")},
+            }
+            for r in rows
+        },
+    }  # fmt: skip
     if args.embed_samples:
         chunks_per_s, query_ms = embedding_throughput(args.embed_samples)
         print(
             f"\nEmbedding ({get_embedder().name}, threads=2): {chunks_per_s:.1f} chunks/s "
             f"(~180-word chunks), {query_ms:.1f} ms per single query"
         )
+        figures["embedding"] = {"chunks_per_s": round(chunks_per_s, 1), "query_ms": round(query_ms, 1)}
+    if args.json:
+        print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -42,6 +42,12 @@ USE_TOKENIZER_SHA256 = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b
 # Texts per call into the numpy forward pass: it micro-batches by tokens itself; this bound only
 # keeps a progress bar moving and memory flat for very large inputs.
 LOCAL_BATCH = 64
+# Query-time calls (a question, a few turns, a few sentences) run on one BLAS thread: a second
+# thread saves nothing on a few hundred tokens, and its hand-off and spin-waiting cost 10-25x the
+# work itself on a busy machine (a question: 5 ms of CPU on one thread, 120 ms on two at load 10).
+# Indexing (``embed_published``) and large batches keep ``USE_THREADS``.
+QUERY_THREADS = 1
+QUERY_BATCH_MAX = 32
 
 
 class EmbeddingModelError(RuntimeError):
@@ -133,24 +139,30 @@ class LocalUSEEmbedder:
         self._model()
         return self
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], *, threads: int | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._model()
         parts = []
         with self._lock:
+            model.threads = threads or self.threads  # process-global BLAS limit: set under the lock
             for start in range(0, len(texts), LOCAL_BATCH):
                 # Empty strings would embed as the BOS/EOS pair only; a space is the same, but explicit.
                 batch = [text if text.strip() else " " for text in texts[start : start + LOCAL_BATCH]]
                 parts.append(model.encode(batch))
         return normalise(np.concatenate(parts))
 
+    def _query_threads(self, texts: list[str]) -> int:
+        return QUERY_THREADS if len(texts) <= QUERY_BATCH_MAX else self.threads
+
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts))
+        texts = list(texts)
+        return self._encode(texts, threads=self._query_threads(texts))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         # USE v3 is symmetric: questions and passages share one encoder.
-        return self._encode(list(texts))
+        texts = list(texts)
+        return self._encode(texts, threads=self._query_threads(texts))
 
     def embed_published(self, texts: list[str]) -> np.ndarray:
         # In-process: nothing leaves the machine, whatever the text.

@@ -20,6 +20,7 @@ from ai.guardrails import RetrievalScores, assess_scope, detect_abuse, detect_in
 from ai.models import AISettings
 from ai.pipelines import confidence as conf
 from ai.pipelines.answer_signals import confidence_stage
+from ai.pipelines.embedding_memo import EmbeddingMemo, MemoEmbedder
 from ai.pipelines.extractive import ExtractiveAnswer, extract_answer, with_intro
 from ai.pipelines.handoff import (
     HandoffContext,
@@ -73,6 +74,7 @@ class Answer:
     mode: str
     mode_reason: str = ""
     stage_ms: dict[str, float] = field(default_factory=dict)
+    stage_cpu_ms: dict[str, float] = field(default_factory=dict)  # the process's CPU time per stage
     redacted_input: str = ""
     redacted_output: str = ""
     model: str = ""
@@ -157,11 +159,13 @@ def retrieve_stage(
     audience: str = "public",
     k: int = RETRIEVE_K,
     language: str | None = None,
+    embedder=None,
 ) -> list:
     """The top chunks; articles in the customer's ``language`` first, then cross-lingual matches."""
     return search(
-        question, k=k, audience=audience, history=list(history) or None, prefer_language=language or AUTO
-    )
+        question, k=k, audience=audience, history=list(history) or None, prefer_language=language or AUTO,
+        embedder=embedder, snippets=False,
+    )  # fmt: skip
 
 
 def decide_stage(
@@ -247,20 +251,28 @@ def citations_for(text: str, hits: Sequence) -> list[dict]:
 class _Timer:
     def __init__(self) -> None:
         self.stage_ms: dict[str, float] = {}
+        self.stage_cpu_ms: dict[str, float] = {}
 
     def run(self, name: str, func, *args, **kwargs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             return func(*args, **kwargs)
         finally:
             self.stage_ms[name] = round(
                 self.stage_ms.get(name, 0.0) + (time.perf_counter() - started) * 1000, 2
             )
+            self.stage_cpu_ms[name] = round(
+                self.stage_cpu_ms.get(name, 0.0) + (time.process_time() - cpu_started) * 1000, 2
+            )
 
 
-def _default_embed():
+def _answer_embeddings(embed) -> tuple[EmbeddingMemo, MemoEmbedder | None]:
+    """One memo of sentence vectors for the answer; retrieval shares it when it uses the same model."""
+    if embed is not None:  # the caller's function: retrieval keeps the configured embedder
+        return EmbeddingMemo(embed), None
     embedder = get_embedder()
-    return lambda texts: embedder.embed_queries(list(texts))
+    memo = EmbeddingMemo(lambda texts: embedder.embed_queries(list(texts)))
+    return memo, MemoEmbedder(embedder, memo)
 
 
 def answer_question(
@@ -280,7 +292,8 @@ def answer_question(
 
     def stop(decision: str, reason: str, **extra) -> Answer:
         return Answer(text="", citations=[], confidence=0.0, decision=decision, reason=reason,
-                      language=language, mode=extra.pop("mode", EXTRACTIVE), stage_ms=timer.stage_ms, **extra)  # fmt: skip
+                      language=language, mode=extra.pop("mode", EXTRACTIVE), stage_ms=timer.stage_ms,
+                      stage_cpu_ms=timer.stage_cpu_ms, **extra)  # fmt: skip
 
     try:
         redacted = timer.run("redact", redact_stage, request, redactor)
@@ -292,10 +305,10 @@ def answer_question(
     if screening.blocked:
         return stop(BLOCKED, screening.reason, redacted_input=redacted.question)
 
-    embed = embed or _default_embed()
+    embed, retrieval_embedder = _answer_embeddings(embed)
     hits = timer.run(
         "retrieve", retrieve_stage, redacted.question, redacted.history, audience=request.audience,
-        language=language,
+        language=language, embedder=retrieval_embedder,
     )  # fmt: skip
     scores = RetrievalScores.from_hits(hits)
     top_cosine = max(scores.cosines, default=0.0)
@@ -337,7 +350,8 @@ def answer_question(
     answer = Answer(
         text="", citations=citations_for(verified.text, hits), confidence=confidence, decision=ANSWERED,
         reason=f"confidence {confidence:.2f} (scope: {scope.reason})", language=language, mode=generated.mode,
-        mode_reason=generated.mode_reason, stage_ms=timer.stage_ms, redacted_input=redacted.question,
+        mode_reason=generated.mode_reason, stage_ms=timer.stage_ms, stage_cpu_ms=timer.stage_cpu_ms,
+        redacted_input=redacted.question,
         redacted_output=verified.text, model=generated.model, prompt_version=generated.prompt_version,
         prompt_tokens=generated.prompt_tokens, completion_tokens=generated.completion_tokens,
         problems=verified.problems, hits=hits,

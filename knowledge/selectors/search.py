@@ -132,6 +132,7 @@ def search(
     embedder: Embedder | None = None,
     prefer_language: str | None = AUTO,
     min_relevance: bool = False,
+    snippets: bool = True,
 ) -> list[SearchHit]:
     """Best ``k`` chunks for ``query``. ``audience="public"`` never returns internal or unpublished content.
 
@@ -139,6 +140,8 @@ def search(
     (``content`` is accepted for ``text``); the current ``query`` must not be repeated in it.
     ``prefer_language``: chunks in this language rank higher; ``"auto"`` detects it from the query
     (only when the detection is clear), ``None`` switches the preference off.
+    ``snippets=False`` skips the highlighting (``ts_headline``) for callers that never show a snippet
+    (the answer pipeline): ``snippet`` is then the escaped start of the text; the hits are the same.
     """
     if audience not in ("public", "internal"):
         raise ValueError(f"audience must be 'public' or 'internal', not {audience!r}")
@@ -164,7 +167,7 @@ def search(
         )
     rows = _run(
         prepared, k=k, audience=audience, language=language, category_id=category_id, mode=mode,
-        tuning=tuning, prefer_language=prefer_language,
+        tuning=tuning, prefer_language=prefer_language, snippets=snippets,
     )  # fmt: skip
     hits = [_hit(row) for row in rows]
     if min_relevance:

@@ -98,6 +98,7 @@ def build_sql(
     mode: str,
     tuning,
     prefer_language: str | None = None,
+    snippets: bool = True,
 ) -> tuple[str, dict]:
     where, params = filters_sql(audience, language, category_id)
     depth = max(tuning.depth, k)
@@ -140,26 +141,36 @@ def build_sql(
     if use_text:
         # BM25 over the candidates (see the module docstring); tf counts title/heading positions
         # (weight A) title_boost times.
+        # Each candidate's tsvector is unnested once, inside its own lateral sum (joined to the query
+        # terms there): with the join outside, the planner unnested it once per query term.
         text_cte = f"""
             SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM (
-                SELECT c.id, sum(
-                    q.w * q.idf * (u.tf * (%(k1)s + 1))
-                    / (u.tf + %(k1)s * (1 - %(b)s + %(b)s * length(c.search_vector) / q.avg_length))
-                ) AS rank
+                SELECT c.id, s.rank
                 FROM (
                     SELECT c.id, c.search_vector, c.search_config FROM knowledge_chunk c, tsq
                     WHERE c.search_vector @@ tsq.match AND {where}
                     LIMIT %(max_candidates)s
                 ) c
                 CROSS JOIN LATERAL (
-                    SELECT v.lexeme, cardinality(v.positions)
-                        + (%(title_boost)s - 1) * cardinality(array_positions(v.weights, 'A')) AS tf
-                    FROM unnest(c.search_vector) AS v
-                ) u
-                JOIN qterms q ON q.cfg = c.search_config AND q.lexeme = u.lexeme
-                GROUP BY c.id
-                ORDER BY rank DESC, c.id LIMIT %(depth)s
+                    SELECT sum(
+                        q.w * q.idf * (u.tf * (%(k1)s + 1))
+                        / (u.tf + %(k1)s * (1 - %(b)s + %(b)s * length(c.search_vector) / q.avg_length))
+                    ) AS rank
+                    FROM (
+                        SELECT v.lexeme, cardinality(v.positions)
+                            + (%(title_boost)s - 1) * cardinality(array_positions(v.weights, 'A')) AS tf
+                        FROM unnest(c.search_vector) AS v
+                    ) u
+                    JOIN qterms q ON q.cfg = c.search_config AND q.lexeme = u.lexeme
+                ) s
+                WHERE s.rank IS NOT NULL
+                ORDER BY s.rank DESC, c.id LIMIT %(depth)s
             ) t"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
+    headline = "NULL::text"
+    if snippets:
+        headline = """ts_headline(c.search_config::regconfig,
+                           replace(replace(c.text, E'\\ue000', ''), E'\\ue001', ''),
+                           tsq.question || tsq.history, %(mark_options)s)"""
     sql = f"""
         WITH qterms AS MATERIALIZED ({_QUERY_TERMS_SQL}),
         mterms AS MATERIALIZED ({_MATCH_TERMS_SQL}),
@@ -183,9 +194,7 @@ def build_sql(
                                THEN %(language_boost)s ELSE 1 END) AS score,
                c.article_id, c.heading_path, c.text, c.language, c.category_id,
                a.title, a.slug,
-               ts_headline(c.search_config::regconfig,
-                           replace(replace(c.text, E'\\ue000', ''), E'\\ue001', ''),
-                           tsq.question || tsq.history, %(mark_options)s) AS headline
+               {headline} AS headline
         FROM fused f
         JOIN knowledge_chunk c ON c.id = f.id
         JOIN knowledge_article a ON a.id = c.article_id
