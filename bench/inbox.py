@@ -76,6 +76,9 @@ def main() -> int:
         started = time.monotonic()
         fill(tickets=args.tickets, messages_per_ticket=args.messages_per_ticket)
         print(f"  filled in {time.monotonic() - started:.1f} s")
+        started = time.monotonic()
+        call_command("report_rollup_backfill")  # the fill writes with SQL, past the model signals
+        print(f"  report roll-up built in {time.monotonic() - started:.1f} s")
     try:
         from inbox_cases import run_cases
         from inbox_fill import long_thread_ticket
@@ -155,12 +158,12 @@ def print_table(rows: list[dict], *, tickets: int, messages: int) -> None:
     for row in rows:
         target = TARGETS_MS[row["kind"]]
         sel, req = row["selector_ms"], row["request_ms"]
-        ok = "yes" if p95(req) < target and (not sel or p95(sel) < target) else "NO"
+        ok = "yes" if (not req or p95(req) < target) and (not sel or p95(sel) < target) else "NO"
         print(
             f"{row['case']:<38} | {fmt(p50(sel), 12)} {fmt(p95(sel), 6)} {fmt(p50(row['selector_cpu_ms']), 6)} "
             f"{row['selector_queries'] if row['selector_queries'] is not None else '-':>2} "
             f"| {fmt(p50(req), 11)} {fmt(p95(req), 6)} {fmt(p50(row['request_cpu_ms']), 6)} "
-            f"{fmt(p50(row['template_ms']), 5)} {row['request_queries']:>2} | {ok}"
+            f"{fmt(p50(row['template_ms']), 5)} {row['request_queries'] if row['request_queries'] is not None else '-':>2} | {ok}"
         )
     print(
         "cpu: median CPU time of one selector call, Python plus its PostgreSQL backend (what it costs on an\n"

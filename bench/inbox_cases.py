@@ -2,7 +2,9 @@
 
 Inbox cases (first page, deep keyset page, filters, search) time helpdesk.selectors.inbox.inbox_page;
 the ticket page (a 100-message thread) times the ticket page's reads (access check, thread, history,
-sidebar choices); the reports page (the last 365 days) times helpdesk.selectors.reports.report_build.
+sidebar choices); the reports page (the last 365 days) times the roll-up selector
+(helpdesk.selectors.reports_rollup) and, as a second case, the direct computation from the tickets
+(helpdesk.selectors.reports.report_build); its request runs with the cache cleared (a cache miss).
 Every request goes through Django's test client with the whole middleware stack; the time spent in
 template rendering is measured on its own (Template.render wrapped by a timer).
 """
@@ -32,6 +34,7 @@ from helpdesk.selectors.inbox import (
     inbox_queryset,
 )
 from helpdesk.selectors.reports import report_build, report_period
+from helpdesk.selectors.reports_rollup import report_build_rollup
 from helpdesk.selectors.thread import sidebar_choices, ticket_history, ticket_thread
 
 DEEP_PAGE = 500
@@ -89,14 +92,14 @@ def ticket_selector(ticket_id: int) -> Callable:
     return run
 
 
-def reports_selector(days: int) -> Callable:
+def reports_selector(days: int, build=report_build_rollup) -> Callable:
     def run(user):
         today = timezone.localdate()
         period = report_period(
             start=today - dt.timedelta(days=days - 1), end=today, days=days, today=today,
             tz=timezone.get_current_timezone(),
         )  # fmt: skip
-        return len(report_build(user=user, period=period).daily)
+        return len(build(user=user, period=period).daily)
 
     return run
 
@@ -139,7 +142,9 @@ def build_cases(*, thread_ticket: int) -> list[dict]:
         {"case": f"ticket page, {messages}-message thread", "user_id": admin.pk, "kind": "page",
          "selector": ticket_selector(thread_ticket), "url": f"/desk/tickets/{thread_ticket}/"},
         {"case": "reports, last 365 days, admin", "user_id": admin.pk, "kind": "page",
-         "selector": reports_selector(365), "url": "/desk/reports/?" + urlencode(year)},
+         "selector": reports_selector(365), "url": "/desk/reports/?" + urlencode(year), "clear_cache": True},
+        {"case": "reports from the tickets (no roll-up), 365 days", "user_id": admin.pk, "kind": "page",
+         "selector": reports_selector(365, report_build), "url": None},
         {"case": "inbox view counts (lazy), agent", "user_id": agent.pk, "kind": "page",
          "selector": None, "url": "/desk/inbox/counts/", "clear_cache": True},
     ]  # fmt: skip
@@ -204,6 +209,8 @@ def measure_selector(case: dict, repeat: int) -> dict:
 
 
 def measure_request(case: dict, repeat: int) -> dict:
+    if case["url"] is None:
+        return {"request_ms": [], "request_cpu_ms": [], "template_ms": [], "request_queries": None}
     client = Client()
     client.force_login(get_user_model().objects.get(pk=case["user_id"]))
     times, cpu, template, queries = [], [], [], 0

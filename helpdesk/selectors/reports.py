@@ -132,10 +132,29 @@ def _grouped(created, solved, surveys, key: str, label_field: str) -> list[dict]
     return sorted(rows.values(), key=lambda r: (-(r.get("solved") or 0), -(r.get("created") or 0)))
 
 
-def report_build(*, user, period: Period, team_id: int | None = None) -> Report:
+def report_tickets(*, user, team_id: int | None = None):
+    """The tickets a report covers: visible to the user, not merged into another, of the team if given."""
     tickets = visible_tickets(user=user).filter(merged_into__isnull=True)
     if team_id:
         tickets = tickets.filter(team_id=team_id)
+    return tickets
+
+
+def report_backlog(report: Report, tickets) -> None:
+    """Open tickets by status now (not a period figure) into report.backlog and totals["backlog"]."""
+    report.backlog = list(
+        tickets.filter(status__in=OPEN_STATUSES).values("status").annotate(n=Count("id")).order_by("status")
+    )
+    labels = dict(TicketStatus.choices)
+    for row in report.backlog:
+        row["label"] = str(labels.get(row["status"], row["status"]))
+    report.totals["backlog"] = sum(row["n"] for row in report.backlog)
+
+
+def report_build(*, user, period: Period, team_id: int | None = None) -> Report:
+    """The report computed directly from the tickets (the reference the roll-up is checked against,
+    and the path for agents whose time zone is not the roll-up's)."""
+    tickets = report_tickets(user=user, team_id=team_id)
     created = tickets.filter(created_at__gte=period.start, created_at__lt=period.end)
     solved = tickets.filter(solved_at__gte=period.start, solved_at__lt=period.end)
     surveys = CsatSurvey.objects.filter(
@@ -166,13 +185,7 @@ def report_build(*, user, period: Period, team_id: int | None = None) -> Report:
         "sla": _sla(created.values("id")),
         "csat": _csat(surveys),
     }
-    report.backlog = list(
-        tickets.filter(status__in=OPEN_STATUSES).values("status").annotate(n=Count("id")).order_by("status")
-    )
-    labels = dict(TicketStatus.choices)
-    for row in report.backlog:
-        row["label"] = str(labels.get(row["status"], row["status"]))
-    report.totals["backlog"] = sum(row["n"] for row in report.backlog)
+    report_backlog(report, tickets)
     report.per_agent = _grouped(created, solved, surveys, "assignee", "assignee__display_name")
     report.per_team = _grouped(created, solved, surveys, "team", "team__name")
     _fill_labels(report.per_agent, report.per_team)
