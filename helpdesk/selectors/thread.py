@@ -22,6 +22,24 @@ def ticket_thread(*, ticket: Ticket) -> QuerySet[Message]:
     )
 
 
+def ticket_thread_page(*, ticket: Ticket) -> list[Message]:
+    """ticket_thread for the ticket page: a list, with each message's attachments put in place from one
+    query (prefetch_related builds a queryset per message, ~0.1 ms each on a 100-message thread) and
+    without the plain-text copy of the body (the page shows the HTML)."""
+    messages = list(
+        Message.objects.filter(ticket=ticket)
+        .select_related("author_agent__user", "author_customer")
+        .defer("raw", "body_text")
+        .order_by("seq")
+    )
+    files: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(ticket=ticket, message__isnull=False).order_by("id"):
+        files.setdefault(attachment.message_id, []).append(attachment)
+    for message in messages:
+        message._prefetched_objects_cache = {"attachments": files.get(message.pk, [])}
+    return messages
+
+
 def ticket_history(*, ticket: Ticket) -> list[TicketEvent]:
     """Newest first; each row carries `text` and `actor_name`, the plain-language sentence shown."""
     events = list(

@@ -53,8 +53,39 @@ def thread_messages(context, messages) -> SafeString:
     attachment_url = _url("desk:attachment", ID_SLOT)
     csrf = context.get("csrf_token")
     when_cache: dict = {}  # DATETIME_FORMAT shows minutes: one formatting per minute of the thread
-    parts = [_article(m, labels, attachment_url, csrf, when_cache) for m in messages]
+    zone = timezone.get_current_timezone_name()
+    parts = []
+    for m in messages:
+        key = _article_key(m, zone)
+        html = _ARTICLES.get(key) if key is not None else None
+        if html is None:
+            html = _article(m, labels, attachment_url, csrf, when_cache)
+            if key is not None:
+                if len(_ARTICLES) >= ARTICLE_CACHE_SIZE:
+                    _ARTICLES.clear()  # bounded; a full cache starts over rather than tracking use
+                _ARTICLES[key] = html
+        parts.append(html)
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped, the body sanitised when stored
+
+
+# Rendered <article>s of this process, keyed by everything the HTML is made of (so an edited body, a
+# new delivery state, a renamed author or another language or time zone is a different key: nothing
+# to invalidate). A failed delivery's article holds the request's CSRF token and is never kept.
+ARTICLE_CACHE_SIZE = 20_000
+_ARTICLES: dict[tuple, str] = {}
+
+
+def _article_key(m, zone: str) -> tuple | None:
+    if m.delivery_status == "failed":
+        return None
+    files = getattr(m, "_prefetched_objects_cache", {}).get("attachments")
+    if files is None:
+        return None  # attachments not loaded: reading them is the render's business
+    return (
+        get_language(), zone, m.pk, m.seq, m.author_kind, m.is_internal, m.body_html, m.created_at, m.author_name,
+        m.ai_mode, repr(m.citations), m.delivery_status, m.delivery_channel, m.delivery_error,
+        tuple((f.pk, f.filename, f.size) for f in files),
+    )  # fmt: skip
 
 
 def _article(m, labels: dict, attachment_url: str, csrf, when_cache: dict) -> str:

@@ -20,7 +20,12 @@ from core.errors import ApplicationError
 from core.views import agent_required, htmx_or_redirect, is_htmx
 from helpdesk.models import Ticket, TicketPriority
 from helpdesk.selectors.access import ticket_access, ticket_access_by_number
-from helpdesk.selectors.thread import sidebar_choices, ticket_history, ticket_status_choices, ticket_thread
+from helpdesk.selectors.thread import (
+    sidebar_choices,
+    ticket_history,
+    ticket_status_choices,
+    ticket_thread_page,
+)
 from helpdesk.services.agents import agent_reply
 from helpdesk.services.delivery import delivery_retry
 from helpdesk.services.macros import macro_fill, macro_for_ticket, macros_available
@@ -41,7 +46,7 @@ def _context(request, ticket: Ticket, **extra) -> dict:
     reply.update(extra.pop("reply", {}))
     return {
         "ticket": ticket,
-        "messages_thread": ticket_thread(ticket=ticket),
+        "messages_thread": ticket_thread_page(ticket=ticket),
         "history": ticket_history(ticket=ticket),
         "status_choices": ticket_status_choices(ticket=ticket),
         "then_status_choices": THEN_STATUS_CHOICES,
