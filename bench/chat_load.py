@@ -77,6 +77,7 @@ async def visitor(n: int, args, ws_url: str, stats: Stats, start_at: float) -> N
     plan = sorted(random.uniform(0, args.duration) for _ in range(args.messages))
     origin_time = time.monotonic()
     next_message = 0
+    attempt = 0  # failed connections in a row: the widget's back-off (static/chat/widget.js)
     while next_message < len(plan) or pending:
         try:
             t0 = time.perf_counter()
@@ -92,6 +93,7 @@ async def visitor(n: int, args, ws_url: str, stats: Stats, start_at: float) -> N
                     await asyncio.sleep(1)
                     continue
                 stats.connect_ms.append((time.perf_counter() - t0) * 1000)
+                attempt = 0
                 token, ticket = welcome["token"], welcome["ticket"] or ticket
                 for client_id, (text, _) in list(pending.items()):  # resend what was not acknowledged
                     await ws.send(json.dumps({"type": "message", "text": text, "client_id": client_id}))
@@ -119,7 +121,8 @@ async def visitor(n: int, args, ws_url: str, stats: Stats, start_at: float) -> N
             stats.errors[type(error).__name__] = stats.errors.get(type(error).__name__, 0) + 1
             if stats.reconnects > args.clients * 5:
                 return
-            await asyncio.sleep(random.uniform(0.5, 2.0))
+            attempt = min(attempt + 1, 6)
+            await asyncio.sleep(0.3 * 2 ** (attempt - 1) + random.uniform(0.0, 0.3))
 
 
 async def _read(ws, stats: Stats, pending: dict, seen_seq: set[int], tickets: list[int]) -> None:

@@ -75,8 +75,12 @@ def _send(groups: list[str], payload: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    for group in groups:
-        async_to_sync(layer.group_send)(group, {"type": "ticket.event", "payload": payload})
+
+    async def send_all() -> None:  # one trip to the event loop for all the groups
+        for group in groups:
+            await layer.group_send(group, {"type": "ticket.event", "payload": payload})
+
+    async_to_sync(send_all)()
 
 
 def broadcast_ticket_changed(

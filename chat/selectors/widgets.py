@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from chat.i18n import widget_labels
 from chat.models import AgentChatCapacity, ChatSession, ChatWidget, Visitor
 from core.business_time import BusinessCalendar
 from helpdesk.models import SLAPolicy
@@ -64,7 +65,11 @@ def identity_valid(*, widget: ChatWidget, email: str, signature: str) -> bool:
 def session_current(*, visitor: Visitor) -> ChatSession | None:
     """The visitor's latest conversation (open or closed): its history is shown on reopen."""
     return (
-        ChatSession.objects.select_related("ticket").filter(visitor=visitor).order_by("-created_at").first()
+        ChatSession.objects.select_related("ticket")
+        .defer("ticket__search_vector")  # the whole thread's words: never needed here
+        .filter(visitor=visitor)
+        .order_by("-created_at")
+        .first()
     )
 
 
@@ -117,6 +122,7 @@ def widget_public_config(widget: ChatWidget, *, availability: Availability) -> d
         "position": widget.position, "language": widget.language, "ask_name": widget.ask_name,
         "email_rule": widget.email_rule, "max_chars": widget.max_message_chars, "online": availability.online,
         "offline_reason": availability.reason, "attachments": widget.allow_attachments,
+        "labels": widget_labels(widget.language),
     }  # fmt: skip
 
 

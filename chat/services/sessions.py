@@ -4,10 +4,12 @@ agents' accept / transfer / close. A conversation is a helpdesk ticket with chan
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Exists
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chat.groups import nudge, queue_changed
+from chat.i18n import supported_language
 from chat.models import AgentChatCapacity, ChatSession, Visitor
 from chat.selectors.widgets import widget_availability
 from core.errors import ApplicationError
@@ -41,11 +43,17 @@ def chat_message_receive(
     if not client_id or len(client_id) > 64:
         raise ApplicationError(_("Every chat message needs a client id (at most 64 characters)."))
     session = (
-        ChatSession.objects.select_related("ticket").filter(visitor=visitor).order_by("-created_at").first()
+        ChatSession.objects.select_related("ticket")
+        .defer("ticket__search_vector")  # the whole thread's words: not needed here
+        .filter(visitor=visitor)
+        .order_by("-created_at")
+        .first()
     )
     if session is not None and session.ticket_id and session.status == Status.CLOSED:
         # a resend of the closed conversation's last words (the front door checks open threads itself)
-        duplicate = Message.objects.filter(ticket_id=session.ticket_id, client_id=client_id).first()
+        duplicate = (
+            Message.objects.filter(ticket_id=session.ticket_id, client_id=client_id).order_by().first()
+        )
         if duplicate is not None:
             return duplicate
     starts = session is None or session.status == Status.CLOSED or session.ticket is None
@@ -76,9 +84,12 @@ def _offline(visitor: Visitor, known: bool | None) -> bool:
 
 def session_attach(*, session_id: int, ticket_id: int) -> None:
     """Tie a new conversation's ticket to its session (once), and tell the queue."""
-    if ChatSession.objects.filter(ticket_id=ticket_id).exists():
-        return
-    if ChatSession.objects.filter(pk=session_id, ticket__isnull=True).update(ticket_id=ticket_id):
+    attached = ChatSession.objects.filter(ticket_id=ticket_id)
+    if (
+        ChatSession.objects.filter(pk=session_id, ticket__isnull=True)
+        .exclude(Exists(attached))
+        .update(ticket_id=ticket_id)
+    ):  # one statement: attached unless this or another session has the ticket already
         transaction.on_commit(queue_changed)
 
 
@@ -112,10 +123,9 @@ def chat_handoff_request(*, visitor: Visitor) -> ChatSession:
         session.status = Status.WAITING
         session.waiting_since = timezone.now()
         session.save(update_fields=["status", "waiting_since"])
-        reply_send(
-            ticket=session.ticket, author_kind=Message.AuthorKind.SYSTEM,
-            body_text=_("We are finding a person to help you. Please stay here."),
-        )  # fmt: skip
+        with translation.override(supported_language(session.ticket.language)):  # the customer's words
+            notice = _("We are finding a person to help you. Please stay here.")
+        reply_send(ticket=session.ticket, author_kind=Message.AuthorKind.SYSTEM, body_text=notice)
         _notify(session)
     return session
 

@@ -44,7 +44,7 @@ def visitor_identify(
         customer = Customer.objects.create(
             email=f"visitor-{handle}@{PLACEHOLDER_DOMAIN}", name=name.strip()[:200] or f"Visitor {handle[:4]}"
         )
-        visitor = Visitor.objects.create(widget=widget, token_hash=token_digest(token), customer=customer)
+        visitor = Visitor(widget=widget, token_hash=token_digest(token), customer=customer)  # saved below
     if verified and not visitor.verified:
         visitor.customer = customer_get_or_create(email=email, name=name)
         visitor.verified = True

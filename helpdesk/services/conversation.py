@@ -23,7 +23,7 @@ from core.errors import ApplicationError
 from core.hooks import run_hooks
 from helpdesk.events import broadcast_ticket_changed
 from helpdesk.models import Agent, Customer, Message, RawInput, Team, Ticket, TicketPriority, TicketStatus
-from helpdesk.services.messages import message_post
+from helpdesk.services.messages import message_append, ticket_lock
 from helpdesk.services.tickets import ticket_create, ticket_transition
 
 REOPENING_STATUSES = frozenset({TicketStatus.PENDING, TicketStatus.SOLVED, TicketStatus.ON_HOLD})
@@ -53,11 +53,12 @@ def raw_input_store(*, channel: str, sender: str = "", payload: str | bytes = ""
     data = payload.encode() if isinstance(payload, str) else payload
     digest = hashlib.sha256(data).hexdigest()
     raw = RawInput(channel=channel[:10], sender=sender[:320], sha256=digest, size=len(data))
-    with transaction.atomic():
-        if isinstance(payload, bytes):
+    if isinstance(payload, bytes):
+        with transaction.atomic():
             raw.file.save(digest, ContentFile(payload), save=False)
-        else:
-            raw.payload = payload
+            raw.save()
+    else:  # one INSERT, committed on its own (autocommit)
+        raw.payload = payload
         raw.save()
     return raw
 
@@ -98,7 +99,7 @@ def conversation_receive(
     `client_id` is the sender's own id for the message (chat): a resend with the same id in the same
     thread returns the message already stored (outcome DUPLICATE), stores nothing and fires no hook."""
     if client_id and thread_hint is not None:
-        duplicate = _duplicate_of(thread_hint=thread_hint, client_id=client_id)
+        duplicate = _duplicate_of(thread_hint=thread_hint, client_id=client_id, hint_is_fresh=True)
         if duplicate is not None:
             return duplicate
     if raw_input is None:
@@ -131,7 +132,7 @@ def conversation_receive(
 def _receive(*, sender: Customer, raw_input: RawInput, thread_hint: Ticket | None, **values) -> Received:
     if thread_hint is not None and thread_hint.requester_id != sender.pk:
         raise ApplicationError(_("This is not your ticket."))
-    ticket = _surviving_ticket(thread_hint) if thread_hint is not None else None
+    ticket = _surviving_ticket(thread_hint, lock=True) if thread_hint is not None else None
 
     if ticket is None:
         outcome = Outcome.CREATED
@@ -150,7 +151,8 @@ def _receive(*, sender: Customer, raw_input: RawInput, thread_hint: Ticket | Non
         outcome = Outcome.REOPENED if ticket.status in REOPENING_STATUSES else Outcome.REPLIED
 
     text_payload = raw_input.payload if not raw_input.file else ""
-    message = message_post(
+    # The ticket is locked (an existing thread) or was created in this transaction: append in place.
+    message = message_append(
         ticket=ticket, author_kind=Message.AuthorKind.CUSTOMER, author_customer=sender,
         body_text=values["body_text"], body_html=values["body_html"], raw=text_payload, raw_input=raw_input,
         attachments=values["attachments"], email_message_id=values["email_message_id"],
@@ -173,24 +175,34 @@ def _receive(*, sender: Customer, raw_input: RawInput, thread_hint: Ticket | Non
     return Received(ticket=ticket, message=message, outcome=outcome, raw_input=raw_input)
 
 
-def _duplicate_of(*, thread_hint: Ticket, client_id: str) -> Received | None:
-    """The message a resend repeats: same client id, in the thread or the ticket it was merged into."""
-    ticket = _surviving_ticket(thread_hint)
-    message = (
-        Message.objects.select_related("raw_input")
-        .filter(ticket_id__in={thread_hint.pk, ticket.pk}, client_id=client_id[:64])
-        .first()
+def _duplicate_of(*, thread_hint: Ticket, client_id: str, hint_is_fresh: bool = False) -> Received | None:
+    """The message a resend repeats: same client id, in the thread or the ticket it was merged into.
+    `hint_is_fresh`: the caller just read `thread_hint`, so an unmerged hint is searched without reading
+    the ticket again (were it merged since, the thread's unique client id still catches the resend:
+    the front door then asks again, reading the tickets)."""
+    if hint_is_fresh and not thread_hint.merged_into_id:
+        ticket_ids = {thread_hint.pk}
+    else:
+        ticket_ids = {thread_hint.pk, _surviving_ticket(thread_hint).pk}
+    found = list(  # unordered (no join for the default order): at most one per ticket anyway
+        Message.objects.filter(ticket_id__in=ticket_ids, client_id=client_id[:64])
+        .order_by()
+        .values_list("pk", flat=True)[:1]
     )
-    if message is None:
+    if not found:  # the usual case: one small read
         return None
+    message = Message.objects.select_related("raw_input").get(pk=found[0])
+    ticket = _surviving_ticket(thread_hint)
     return Received(ticket=ticket, message=message, outcome=Outcome.DUPLICATE, raw_input=message.raw_input)
 
 
-def _surviving_ticket(ticket: Ticket) -> Ticket:
-    """A reply to a merged ticket goes to the ticket it was merged into."""
-    ticket = Ticket.objects.get(pk=ticket.pk)
+def _surviving_ticket(ticket: Ticket, *, lock: bool = False) -> Ticket:
+    """A reply to a merged ticket goes to the ticket it was merged into. `lock`: the tickets read are
+    locked until the transaction ends (a message is appended to the last one)."""
+    read = ticket_lock if lock else (lambda pk: Ticket.objects.defer("search_vector").get(pk=pk))
+    ticket = read(ticket.pk)
     for _hop in range(MAX_MERGE_HOPS):
         if not ticket.merged_into_id:
             break
-        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+        ticket = read(ticket.merged_into_id)
     return ticket

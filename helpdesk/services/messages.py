@@ -59,6 +59,46 @@ def message_post(
     client_id: str = "",
 ) -> Message:
     """Append one message. HTML is sanitised; plain text is escaped."""
+    ticket = ticket_lock(ticket.pk)
+    return message_append(
+        ticket=ticket, author_kind=author_kind, body_html=body_html, body_text=body_text,
+        author_agent=author_agent, author_customer=author_customer, is_internal=is_internal,
+        is_notice=is_notice, raw=raw, raw_input=raw_input, citations=citations, ai_mode=ai_mode,
+        email_message_id=email_message_id, email_in_reply_to=email_in_reply_to, attachments=attachments,
+        delivery_channel=delivery_channel, delivery_status=delivery_status, client_id=client_id,
+    )  # fmt: skip
+
+
+def ticket_lock(ticket_id: int) -> Ticket:
+    """The ticket's row, locked until the transaction ends (the search vector, which only grows, is
+    left unread: it loads on access)."""
+    return Ticket.objects.select_for_update().defer("search_vector").get(pk=ticket_id)
+
+
+def message_append(
+    *,
+    ticket: Ticket,
+    author_kind: str,
+    body_html: str = "",
+    body_text: str = "",
+    author_agent: Agent | None = None,
+    author_customer: Customer | None = None,
+    is_internal: bool = False,
+    is_notice: bool = False,
+    raw: str = "",
+    raw_input: RawInput | None = None,
+    citations: list | None = None,
+    ai_mode: str = "",
+    email_message_id: str = "",
+    email_in_reply_to: str = "",
+    attachments: Iterable = (),
+    delivery_channel: str = "",
+    delivery_status: str = "",
+    client_id: str = "",
+) -> Message:
+    """`message_post` for a caller inside its own transaction that holds `ticket` fresh and locked
+    (`ticket_lock`, or a ticket it created in that transaction): no savepoint, no second read. The
+    ticket's counters are updated in place, so `message.ticket` is the ticket as it now is."""
     if author_kind not in AuthorKind.values:
         raise ApplicationError(f"Unknown author kind: {author_kind}")
     if is_internal and author_kind == AuthorKind.CUSTOMER:
@@ -69,7 +109,6 @@ def message_post(
     if not text and not attachments and not raw:
         raise ApplicationError("A message needs some text.")
 
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     now = timezone.now()
     seq = ticket.message_count + 1
     message = Message.objects.create(
@@ -91,6 +130,7 @@ def message_post(
         delivery_status=delivery_status,
         client_id=client_id[:64],
     )
+    message.has_files = bool(attachments)  # read by chat's message payload: no query for the files
     for uploaded in attachments:
         attachment_add(ticket=ticket, message=message, uploaded=uploaded)
 
@@ -101,7 +141,9 @@ def message_post(
     if first_response:
         updates["first_response_at"] = now
     Ticket.objects.filter(pk=ticket.pk).update(**updates, search_vector=_append_to_search_vector(text))
-    ticket.refresh_from_db()
+    for field, value in updates.items():  # the row is locked: these are now its values
+        setattr(ticket, field, value)
+    ticket.__dict__.pop("search_vector", None)  # stale now: deferred, read again on access
     message.ticket = ticket
     if first_response:
         sla_refresh(ticket=ticket)

@@ -62,10 +62,11 @@ def webhooks_emit(*, event: str, data: dict) -> list[WebhookDelivery]:
     deliveries = []
     event_id = uuid.uuid4().hex
     payload = {"id": event_id, "event": event, "created_at": timezone.now().isoformat(), "data": data}
+    subscribed = [w for w in Webhook.objects.filter(is_active=True) if event in (w.events or [])]
+    if not subscribed:  # the usual case: one read, no transaction of its own
+        return deliveries
     with transaction.atomic():
-        for webhook in Webhook.objects.filter(is_active=True):
-            if event not in (webhook.events or []):
-                continue
+        for webhook in subscribed:
             deliveries.append(
                 WebhookDelivery.objects.create(
                     webhook=webhook, event=event, event_id=event_id, payload=payload
