@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urlsplit
 
-import pytest
-
+from ai.models import AIInteraction
 from helpdesk.models import Message, Ticket
 from tests.e2e.conftest import DEMO_TIMEOUT, needs_chromium, new_page, submit_portal_form
 
 pytestmark = [needs_chromium, DEMO_TIMEOUT]
 
-QUESTION = "How long is the password reset link for the Ride app valid? I requested one this morning."
+# A common question the demo help center answers (battery-care), asked plainly. Known gaps
+# (issue 13): the password-reset question the issue quotes is still handed off at the shipped
+# threshold (tests/ai/test_pipeline_answer_demo.py, strict xfail), and so is this one with an extra
+# sentence of context ("I won't ride the bike until March." scores 0.87 < 0.89).
+QUESTION = "How should I store the battery over the winter?"
 
 
 def test_customer_searches_the_help_center_and_reads_an_article(site, browser):
@@ -26,12 +30,13 @@ def test_customer_searches_the_help_center_and_reads_an_article(site, browser):
     page.fill("#help-q", "return my bike")
     results = page.locator("#help-search-results .help-results li a")
     results.first.wait_for()
-    hrefs = [link.get_attribute("href") for link in results.all()]
-    assert any(href.rstrip("/").endswith("/return-a-bike") for href in hrefs), hrefs
+    # Result links may carry the search's id (?sid=) so a click can be recorded.
+    paths = [urlsplit(link.get_attribute("href")).path for link in results.all()]
+    assert any(path.rstrip("/").endswith("/return-a-bike") for path in paths), paths
     # The snippets are plain text, not Markdown source.
     for snippet in page.locator("#help-search-results .snippet").all_inner_texts():
         assert "**" not in snippet and "| " not in snippet, snippet
-    page.locator("#help-search-results a[href$='/return-a-bike/']").first.click()
+    page.locator("#help-search-results a[href*='/return-a-bike/']").first.click()
     page.wait_for_selector("article.help-article h1")
     assert "return" in page.inner_text("article.help-article h1").lower()
     assert len(page.inner_text("article.help-article")) > 400
@@ -51,7 +56,7 @@ def test_customer_portal_request_magic_link_ai_answer_and_reply(site, browser, m
     opened_at = time.monotonic()
     page.fill("#id_email", address)
     page.fill("#id_name", "Maya Fischer")
-    page.fill("#id_subject", "Password reset link")
+    page.fill("#id_subject", "Battery over the winter")
     page.locator("#id_body").press_sequentially(QUESTION, delay=5)
     suggestion = page.locator("#suggestions a[data-suggestion]").first
     suggestion.wait_for()
@@ -74,19 +79,17 @@ def test_customer_portal_request_magic_link_ai_answer_and_reply(site, browser, m
 
     # The AI took the request first (an answer, or a handoff to a person).
     customer_page.locator(".msg-ai").first.wait_for()
-    customer_page.fill("form.portal-reply textarea[name=body]", "Thanks! The new link worked.")
+    customer_page.fill("form.portal-reply textarea[name=body]", "Thanks, that is what I needed.")
     customer_page.click("form.portal-reply button[type=submit]")
-    customer_page.wait_for_selector(".portal-thread :text('The new link worked')")
+    customer_page.wait_for_selector(".portal-thread :text('that is what I needed')")
     assert ticket.messages.filter(author_kind="customer").count() == 2
 
     # The AI answered from the help center; its source is a link the customer can open.
-    if not Message.objects.filter(ticket=ticket, author_kind="ai").exclude(citations=[]).exists():
-        pytest.xfail(
-            "the extractive AI hands this question off: its answer quotes the right sentence of "
-            "app-login-password-reset but scores 0.36 against the 0.89 threshold (AI settings)"
-        )
+    assert Message.objects.filter(ticket=ticket, author_kind="ai").exclude(citations=[]).exists(), list(
+        AIInteraction.objects.filter(ticket=ticket).values_list("decision", "reason", "confidence")
+    )
     source = customer_page.locator(".msg-ai a[href*='/help/']").first
     source.wait_for()
     source.click()
     customer_page.wait_for_selector("article.help-article h1")
-    assert "/help/app-login-password-reset/" in customer_page.url
+    assert "/help/battery-care/" in customer_page.url
