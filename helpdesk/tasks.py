@@ -2,6 +2,7 @@
 
 from helpdesk.services.delivery import delivery_retry_due
 from helpdesk.services.delivery import message_deliver as deliver_message
+from helpdesk.services.report_rollup import rollup_catch_up
 from helpdesk.services.sla_escalation import sla_escalate_due
 from helpdesk.services.webhooks import webhook_deliver as deliver_webhook
 
@@ -22,3 +23,9 @@ def message_deliver(message_id: int) -> str:
 def delivery_retry() -> int:
     """Scheduled: retry failed replies (with backoff) and queued ones whose task was lost."""
     return len(delivery_retry_due())
+
+
+def report_rollup_catch_up() -> str:
+    """Build the roll-up rows of the days that ended (idempotent; hourly, so a quiet desk's yesterday
+    is built soon after midnight even when no ticket changes)."""
+    return str(rollup_catch_up())

@@ -34,6 +34,7 @@ from helpdesk.services.report_rollup import (
     CHANNELS,
     KEYS,
     ROLLUP_TABLE,
+    STATE_TABLE,
     SUMS,
     facts_params,
     facts_sql,
@@ -94,8 +95,16 @@ def _visibility(user, team_id: int | None) -> tuple[str, dict] | None:
 
 
 def _source_days(first: dt.date, last: dt.date) -> set[dt.date]:
+    """Days read from the tickets: today, the days that ended since the roll-up last caught up
+    (rollup_catch_up builds them at the next change or by the daily task), and days with changes not
+    committed yet."""
     today = timezone.now().astimezone(rollup_tz()).date()
     days = {today}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT complete_before FROM {STATE_TABLE}")
+        row = cursor.fetchone()
+    if row and row[0] is not None:
+        days |= {row[0] + dt.timedelta(days=i) for i in range(max(0, (today - row[0]).days))}
     pending = pending_ticket_ids()
     if pending:
         days |= ticket_days(pending)[0]

@@ -31,6 +31,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils import timezone
 
 from helpdesk.models import CsatSurvey, Message, Ticket, TicketChannel, TicketSLA
 from helpdesk.services.messages import counts_as_first_response
@@ -216,14 +217,42 @@ def ticket_days(ticket_ids) -> tuple[set[dt.date], dict[int, list[dt.date]]]:
     return {*recorded, *(day for days in current.values() for day in days)}, current
 
 
+def rollup_today() -> dt.date:
+    return timezone.now().astimezone(rollup_tz()).date()
+
+
+def rollup_catch_up() -> dt.date:
+    """Build the rows of the days that ended since the last call (usually yesterday, once) and return
+    today: the first day the roll-up does not maintain. Today is always read from the tickets, so a
+    change to a ticket that counts only today (every new ticket, every chat line) costs the roll-up
+    nothing but its ledger row."""
+    today = rollup_today()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT complete_before FROM {STATE_TABLE}")
+        row = cursor.fetchone()
+    if row is None or (row[0] is not None and row[0] >= today):
+        return today
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT complete_before FROM {STATE_TABLE} FOR UPDATE")
+        (complete_before,) = cursor.fetchone()
+        if complete_before is not None and complete_before < today:
+            span = (today - complete_before).days
+            rollup_recompute_days(complete_before + dt.timedelta(days=i) for i in range(span))
+        # NULL: never maintained since the backfill, which built every day up to its own today
+        cursor.execute(f"UPDATE {STATE_TABLE} SET complete_before = %s", [today])
+    return today
+
+
 def rollup_refresh_tickets(ticket_ids) -> None:
-    """Bring the roll-up up to date for these tickets (created, changed, reopened, merged or deleted)."""
+    """Bring the roll-up up to date for these tickets (created, changed, reopened, merged or deleted).
+    Only their days before today are rebuilt; the ledger records all their days."""
     ids = sorted(set(ticket_ids))
     if not ids:
         return
+    today = rollup_catch_up()
     with transaction.atomic():
         days, current = ticket_days(ids)
-        rollup_recompute_days(days)
+        rollup_recompute_days(day for day in days if day < today)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {LEDGER_TABLE} WHERE ticket_id = ANY(%s)", [ids])
             if current:
@@ -268,7 +297,10 @@ def rollup_backfill(*, chunk_days: int = 31, log=None) -> int:
             f"INSERT INTO {LEDGER_TABLE} (ticket_id, days) SELECT * FROM ({ticket_days_sql('TRUE')}) d",
             {"tz": tz},
         )
-        cursor.execute(f"UPDATE {STATE_TABLE} SET version = version + 1, refreshed_at = now()")
+        cursor.execute(
+            f"UPDATE {STATE_TABLE} SET version = version + 1, refreshed_at = now(), complete_before = %s",
+            [rollup_today()],
+        )
         cursor.execute(f"SELECT count(*) FROM {ROLLUP_TABLE} WHERE span = 'd'")
         return cursor.fetchone()[0]
 
