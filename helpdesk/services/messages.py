@@ -37,36 +37,10 @@ def counts_as_first_response(*, author_kind: str, is_internal: bool, is_notice: 
 
 
 @transaction.atomic
-def message_post(
-    *,
-    ticket: Ticket,
-    author_kind: str,
-    body_html: str = "",
-    body_text: str = "",
-    author_agent: Agent | None = None,
-    author_customer: Customer | None = None,
-    is_internal: bool = False,
-    is_notice: bool = False,
-    raw: str = "",
-    raw_input: RawInput | None = None,
-    citations: list | None = None,
-    ai_mode: str = "",
-    email_message_id: str = "",
-    email_in_reply_to: str = "",
-    attachments: Iterable = (),
-    delivery_channel: str = "",
-    delivery_status: str = "",
-    client_id: str = "",
-) -> Message:
-    """Append one message. HTML is sanitised; plain text is escaped."""
-    ticket = ticket_lock(ticket.pk)
-    return message_append(
-        ticket=ticket, author_kind=author_kind, body_html=body_html, body_text=body_text,
-        author_agent=author_agent, author_customer=author_customer, is_internal=is_internal,
-        is_notice=is_notice, raw=raw, raw_input=raw_input, citations=citations, ai_mode=ai_mode,
-        email_message_id=email_message_id, email_in_reply_to=email_in_reply_to, attachments=attachments,
-        delivery_channel=delivery_channel, delivery_status=delivery_status, client_id=client_id,
-    )  # fmt: skip
+def message_post(*, ticket: Ticket, **fields) -> Message:
+    """Append one message (the fields of `message_append`). HTML is sanitised; plain text is escaped.
+    Locks and reads the ticket itself, in a savepoint of its own."""
+    return message_append(ticket=ticket_lock(ticket.pk), **fields)
 
 
 def ticket_lock(ticket_id: int) -> Ticket:

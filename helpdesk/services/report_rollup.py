@@ -147,9 +147,13 @@ def facts_params(first: dt.date, last: dt.date) -> dict:
             "channels": list(CHANNELS)}  # fmt: skip
 
 
+def _summed() -> tuple[str, str]:
+    """The measures summed over day rows: the counts as ints, the histograms element-wise."""
+    return ", ".join(f"sum({name})::int" for name in SUMS), ", ".join(f"sum({name})" for name in ARRAYS)
+
+
 def _month_sql() -> str:
-    sums = ", ".join(f"sum({name})::int" for name in SUMS)
-    arrays = ", ".join(f"sum({name})" for name in ARRAYS)
+    sums, arrays = _summed()
     return (
         f"INSERT INTO {ROLLUP_TABLE} (span, {', '.join(COLUMNS)}) "
         f"SELECT 'm', %(month)s, {', '.join(KEYS)}, {sums}, {arrays} FROM {ROLLUP_TABLE} "
@@ -159,8 +163,7 @@ def _month_sql() -> str:
 
 def _totals_sql() -> str:
     """Span 't': one row per day summing its day rows (the daily chart of a report nobody restricts)."""
-    sums = ", ".join(f"sum({name})::int" for name in SUMS)
-    arrays = ", ".join(f"sum({name})" for name in ARRAYS)
+    sums, arrays = _summed()
     return (
         f"INSERT INTO {ROLLUP_TABLE} (span, day, {', '.join(SUMS)}, {', '.join(ARRAYS)}) "
         f"SELECT 't', day, {sums}, {arrays} FROM {ROLLUP_TABLE} "
