@@ -12,6 +12,11 @@ Transfer check: the same thresholds on BANKING77-OOS (KB = its train split; quer
 ID-OOS valid, OOD-OOS valid) without re-tuning.
 
 Prints a table; the chosen constants are copied by hand into offtopic.py with a comment.
+
+These thresholds drive only the older rule (assess_scope(..., thresholds=...)). The shipped scope decision
+is the logistic model trained by bench/train_scope.py on development splits, with held-out and
+leave-one-dataset-out tables; note that this script tunes on CLINC150 *val*, which train_scope.py keeps
+as held-out data.
 """
 
 from __future__ import annotations
