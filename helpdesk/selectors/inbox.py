@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
 from django.core import signing
@@ -153,10 +153,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, int, str] | None:
     return updated_at, ticket_id, direction
 
 
-def inbox_queryset(*, user, query: InboxQuery) -> QuerySet[Ticket]:
-    """Visible tickets narrowed by the view, filters and search; not yet ordered or paginated."""
+def inbox_queryset(*, user, query: InboxQuery, visible: QuerySet[Ticket] | None = None) -> QuerySet[Ticket]:
+    """Visible tickets narrowed by the view, filters and search; not yet ordered or paginated.
+    `visible`: visible_tickets(user=user) when the caller already built it (the view counts ask for
+    every view in one request)."""
     agent = agent_for(user)
-    tickets = visible_tickets(user=user)
+    tickets = visible_tickets(user=user) if visible is None else visible
     if agent is None:
         return tickets
     if query.view == "mine":
@@ -303,18 +305,41 @@ def inbox_page(*, user, query: InboxQuery) -> InboxPage:
     return page
 
 
-def inbox_filter_choices() -> dict[str, list]:
-    """Options for the filter and bulk-action selects: a fixed number of small queries."""
+class AgentChoice(NamedTuple):
+    """An agent as the selects show it: (pk, name), `name` as Agent.name gives it."""
+
+    pk: int
+    name: str
+
+
+def agent_choices(pks: list[int] | None = None) -> list[AgentChoice]:
+    """Every agent (or those with these `pks`) as (pk, name), ordered like the selects list them: one
+    query, no model instances."""
+    agents = Agent.objects.all() if pks is None else Agent.objects.filter(pk__in=pks)
+    rows = agents.order_by("display_name", "user__username").values_list(
+        "pk", "display_name", "user__first_name", "user__last_name", "user__username"
+    )
+    return [
+        AgentChoice(pk, display or f"{first} {last}".strip() or username)
+        for pk, display, first, last, username in rows
+    ]
+
+
+def inbox_filter_choices() -> dict[str, list[tuple]]:
+    """(value, label) pairs for the filter and bulk-action selects (teams, agents, up to 300 tags):
+    three small queries, plain tuples, no model instances."""
     return {
-        "teams": list(Team.objects.only("id", "name")),
-        "agents": list(Agent.objects.select_related("user").order_by("display_name", "user__username")),
-        "tags": list(Tag.objects.order_by("name").values_list("name", flat=True)[:300]),
+        "team_choices": list(Team.objects.values_list("id", "name")),
+        "agent_choices": agent_choices(),
+        "tag_choices": [
+            (tag, tag) for tag in Tag.objects.order_by("name").values_list("name", flat=True)[:300]
+        ],
     }
 
 
 def inbox_default_view(user) -> str:
     """An agent with no team starts on 'All' (everything they can see), everyone else on 'My teams'."""
     agent = agent_for(user)
-    if agent is not None and not agent.teams.exists():
+    if agent is not None and not agent_team_ids(agent):  # the ids the 'My teams' view reads anyway
         return "all"
     return "teams"

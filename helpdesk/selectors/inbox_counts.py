@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
+from helpdesk.selectors.access import visible_tickets
 from helpdesk.selectors.inbox import INBOX_VIEWS, UNSOLVED, InboxQuery, inbox_queryset
 
 COUNT_CAP = 1000
@@ -30,8 +31,9 @@ class ViewCount:
 def inbox_view_counts(*, user, cap: int = COUNT_CAP) -> dict[str, ViewCount]:
     """Unsolved tickets per inbox view the user may see, each counted up to `cap`, in one query."""
     parts, params = [], []
+    visible = visible_tickets(user=user)  # the same for every view: built once
     for index, view in enumerate(INBOX_VIEWS):
-        tickets = inbox_queryset(user=user, query=InboxQuery(view=view, status=UNSOLVED))
+        tickets = inbox_queryset(user=user, query=InboxQuery(view=view, status=UNSOLVED), visible=visible)
         try:
             sql, view_params = tickets.order_by().values("pk")[:cap].query.sql_with_params()
         except EmptyResultSet:  # e.g. "My teams" for an agent in no team

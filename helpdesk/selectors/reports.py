@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q
 from django.db.models.functions import Extract, TruncDate
 
-from helpdesk.models import Agent, CsatSurvey, Team, TicketSLA, TicketStatus
+from helpdesk.models import CsatSurvey, Team, TicketSLA, TicketStatus
 from helpdesk.selectors.access import visible_tickets
+from helpdesk.selectors.inbox import agent_choices
 
 OPEN_STATUSES = [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD]
 
@@ -193,8 +194,7 @@ def report_build(*, user, period: Period, team_id: int | None = None) -> Report:
 
 
 def _fill_labels(agent_rows: list[dict], team_rows: list[dict]) -> None:
-    agents = Agent.objects.select_related("user").filter(pk__in=[r["assignee"] for r in agent_rows])
-    names = {a.pk: a.name for a in agents}
+    names = dict(agent_choices([r["assignee"] for r in agent_rows]))
     for row in agent_rows:
         row["label"] = names.get(row["assignee"], row.get("label"))
     teams = dict(Team.objects.filter(pk__in=[r["team"] for r in team_rows]).values_list("pk", "name"))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 
-from helpdesk.models import Agent, Attachment, Message, Team, Ticket, TicketEvent, TicketStatus
+from helpdesk.models import Attachment, Message, Team, Ticket, TicketEvent, TicketStatus
 from helpdesk.selectors.history import actor_text, event_text
+from helpdesk.selectors.inbox import agent_choices
 from helpdesk.services.tickets import ALLOWED_TRANSITIONS
 
 HISTORY_LIMIT = 200
@@ -22,16 +26,65 @@ def ticket_thread(*, ticket: Ticket) -> QuerySet[Message]:
     )
 
 
-def ticket_thread_page(*, ticket: Ticket) -> list[Message]:
-    """ticket_thread for the ticket page: a list, with each message's attachments put in place from one
-    query (prefetch_related builds a queryset per message, ~0.1 ms each on a 100-message thread) and
-    without the plain-text copy of the body (the page shows the HTML)."""
-    messages = list(
-        Message.objects.filter(ticket=ticket)
-        .select_related("author_agent__user", "author_customer")
-        .defer("raw", "body_text")
-        .order_by("seq")
-    )
+THREAD_COLUMNS = (
+    "pk", "ticket_id", "seq", "author_kind", "author_agent_id", "author_customer_id", "body_html",
+    "is_internal", "citations", "ai_mode", "delivery_channel", "delivery_status", "delivery_attempts",
+    "delivery_error", "created_at",
+)  # fmt: skip
+AUTHOR_COLUMNS = (
+    "author_agent__display_name", "author_agent__user__first_name", "author_agent__user__last_name",
+    "author_agent__user__username", "author_customer__name", "author_customer__email",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class ThreadMessage:
+    """A message as the ticket page shows it: Message's columns that the thread renders, and
+    `author_name` as Message.author_name gives it. Plain rows: building a Message with its agent,
+    user and customer models cost ~0.1 ms per message on a long thread."""
+
+    pk: int
+    ticket_id: int
+    seq: int
+    author_kind: str
+    author_agent_id: int | None
+    author_customer_id: int | None
+    body_html: str
+    is_internal: bool
+    citations: list
+    ai_mode: str
+    delivery_channel: str
+    delivery_status: str
+    delivery_attempts: int
+    delivery_error: str
+    created_at: datetime
+    author_name: str = ""
+    _prefetched_objects_cache: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+def ticket_thread_page(*, ticket: Ticket) -> list[ThreadMessage]:
+    """The ticket page's thread in two queries (messages with their authors' names, then the
+    attachments), as ThreadMessage rows, each with its attachments in place."""
+    width = len(THREAD_COLUMNS)
+    kinds = dict(Message.AuthorKind.choices)
+    messages = []
+    for row in (
+        Message.objects.filter(ticket=ticket).order_by("seq").values_list(*THREAD_COLUMNS, *AUTHOR_COLUMNS)
+    ):
+        message = ThreadMessage(*row[:width])
+        agent_name, first, last, username, customer_name, customer_email = row[width:]
+        kind = message.author_kind
+        if kind == Message.AuthorKind.AGENT and message.author_agent_id:
+            message.author_name = agent_name or f"{first} {last}".strip() or username
+        elif kind == Message.AuthorKind.CUSTOMER and message.author_customer_id:
+            message.author_name = customer_name or customer_email.split("@")[0]  # Customer.display_name
+        else:
+            message.author_name = str(kinds.get(kind, kind))
+        messages.append(message)
     files: dict[int, list[Attachment]] = {}
     for attachment in Attachment.objects.filter(ticket=ticket, message__isnull=False).order_by("id"):
         files.setdefault(attachment.message_id, []).append(attachment)
@@ -58,8 +111,9 @@ def ticket_status_choices(*, ticket: Ticket) -> list[tuple[str, str, bool]]:
 
 
 def sidebar_choices() -> dict[str, list]:
+    """The sidebar's assignee and team options: agents as (pk, name) tuples, teams with id and name."""
     return {
-        "agents": list(Agent.objects.select_related("user").order_by("display_name", "user__username")),
+        "agents": agent_choices(),
         "teams": list(Team.objects.only("id", "name")),
     }
 

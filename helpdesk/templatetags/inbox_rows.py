@@ -9,17 +9,19 @@ request: the translated status and priority labels (cached per language), and th
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from helpdesk.models import TicketPriority, TicketStatus
+from helpdesk.selectors.inbox import INBOX_VIEWS
 from helpdesk.templatetags.desk import ago, sla_badge
 
 register = template.Library()
@@ -28,11 +30,14 @@ ID_SLOT = 987654321  # reversed once with this id, then replaced by each row's i
 
 
 @lru_cache(maxsize=32)
-def choice_labels(language: str | None) -> dict[str, dict[str, str]]:
-    """Status and priority labels as plain strings in `language` (translated once per process)."""
+def choice_labels(language: str | None) -> dict:
+    """Status, priority and inbox-view labels as plain strings in `language` (the active language:
+    the key only tells the cache apart), translated once per process."""
     return {
         "status": {value: str(label) for value, label in TicketStatus.choices},
         "priority": {value: str(label) for value, label in TicketPriority.choices},
+        "views": {key: str(label) for key, label in INBOX_VIEWS.items()},
+        "unsolved": gettext("Unsolved"),
     }
 
 
@@ -49,57 +54,64 @@ def _url_pattern(name: str) -> tuple[str, str]:
 
 @register.simple_tag
 def inbox_rows(tickets) -> SafeString:
-    """The <tr> elements of the inbox table for `tickets` (as loaded by selectors.inbox.inbox_page)."""
+    """The <tr> elements of the inbox table for `tickets` (as loaded by selectors.inbox.inbox_page).
+    Every value is escaped with html.escape, which is what django.utils.html.escape does (without
+    its lazy-string wrapper); values marked safe (the SLA badge, the tags, the dash) go in as they are."""
     language = get_language()
     labels, texts = choice_labels(language), _row_texts(language)
     ticket_url, assign_url = _url_pattern("desk:ticket"), _url_pattern("desk:ticket_assign_me")
-    none = mark_safe(texts["none"])  # noqa: S308 - a constant of this module
+    status_labels, priority_labels = labels["status"], labels["priority"]
+    none, select = texts["none"], texts["select"]
+    zone = timezone.get_current_timezone_name()
     rows = []
     for t in tickets:
         pk = t.pk
         preview = getattr(t, "preview", "")
-        tags = [tag.name for tag in t.tags.all()]
         updated = timezone.localtime(t.updated_at)
+        status, priority = t.status, t.priority
         rows.append(
-            format_html(
-                '<tr id="ticket-row-{pk}" data-ticket-row data-assign-url="{assign}">'
-                '<td class="check"><input type="checkbox" name="ticket_ids" value="{pk}" aria-label="{select}">'
-                "</td><td>"
-                '<a class="subject" href="{url}" data-ticket-link><span class="num">#{number}</span> {subject}</a>'
-                '<span class="preview"><span class="who">{who}</span>{preview}</span>{tags}</td>'
-                '<td class="meta"><span class="badge status-{status}">{status_label}</span></td>'
-                '<td class="meta hide-sm"><span class="prio prio-{priority}">{priority_label}</span></td>'
-                '<td class="meta hide-sm">{assignee}</td><td class="meta hide-sm">{team}</td>'
-                '<td class="meta">{sla}</td>'
-                '<td class="meta"><time datetime="{iso}" title="{when}">{ago}</time></td></tr>',
-                pk=pk,
-                assign=f"{assign_url[0]}{pk}{assign_url[1]}",
-                select=texts["select"] % {"n": t.number},
-                url=f"{ticket_url[0]}{pk}{ticket_url[1]}",
-                number=t.number,
-                subject=t.subject,
-                who=t.requester.display_name,
-                preview=format_html(" · {}", preview) if preview else "",
-                tags=_tags_html(tags),
-                status=t.status,
-                status_label=labels["status"].get(t.status, t.status),
-                priority=t.priority,
-                priority_label=labels["priority"].get(t.priority, t.priority),
-                assignee=t.assignee.name if t.assignee_id else none,
-                team=t.team.name if t.team_id else none,
-                sla=sla_badge(t),
-                iso=updated.isoformat(),
-                when=date_format(updated, "DATETIME_FORMAT"),
-                ago=ago(t.updated_at),
-            )
+            f'<tr id="ticket-row-{pk}" data-ticket-row data-assign-url="{_e(f"{assign_url[0]}{pk}{assign_url[1]}")}">'
+            f'<td class="check"><input type="checkbox" name="ticket_ids" value="{pk}" '
+            f'aria-label="{_e(select % {"n": t.number})}"></td><td>'
+            f'<a class="subject" href="{_e(f"{ticket_url[0]}{pk}{ticket_url[1]}")}" data-ticket-link>'
+            f'<span class="num">#{t.number}</span> {_e(t.subject)}</a>'
+            f'<span class="preview"><span class="who">{_e(t.requester.display_name)}</span>'
+            f"{f' · {_e(preview)}' if preview else ''}</span>{_tags_html(_tag_names(t))}</td>"
+            f'<td class="meta"><span class="badge status-{_e(status)}">'
+            f"{_e(status_labels.get(status, status))}</span></td>"
+            f'<td class="meta hide-sm"><span class="prio prio-{_e(priority)}">'
+            f"{_e(priority_labels.get(priority, priority))}</span></td>"
+            f'<td class="meta hide-sm">{_e(t.assignee.name) if t.assignee_id else none}</td>'
+            f'<td class="meta hide-sm">{_e(t.team.name) if t.team_id else none}</td>'
+            f'<td class="meta">{conditional_escape(sla_badge(t))}</td>'
+            f'<td class="meta"><time datetime="{_e(updated.isoformat())}" '
+            f'title="{_when(language, zone, updated)}">{_e(ago(t.updated_at))}</time></td></tr>'
         )
-    return mark_safe("".join(rows))  # noqa: S308 - every row was built by format_html
+    return mark_safe("".join(rows))  # noqa: S308 - every value above went through _e or is safe
+
+
+@lru_cache(maxsize=8192)
+def _when(language: str | None, zone: str, updated) -> str:
+    """The row's DATETIME_FORMAT title, escaped. Keyed by language and time zone as well (aware datetimes
+    compare by instant): the same page is listed again on every refresh, and formatting costs ~40 µs."""
+    return _e(date_format(updated, "DATETIME_FORMAT"))
+
+
+def _e(value) -> str:
+    return html.escape(str(value))
+
+
+def _tag_names(ticket) -> list[str]:
+    """The ticket's tag names, read from the page's prefetch without building a queryset per row."""
+    prefetched = getattr(ticket, "_prefetched_objects_cache", {})
+    tags = prefetched["tags"] if "tags" in prefetched else ticket.tags.all()
+    return [tag.name for tag in tags]
 
 
 def _tags_html(tags: list[str]) -> str:
     if not tags:
         return ""
-    badges = "".join(f'<span class="badge tag">{escape(name)}</span>' for name in tags)
+    badges = "".join(f'<span class="badge tag">{_e(name)}</span>' for name in tags)
     return mark_safe(f'<span class="tags">{badges}</span>')  # noqa: S308 - names escaped above
 
 
@@ -109,8 +121,7 @@ def select_options(choices, selected="") -> SafeString:
     selected = "" if selected is None else str(selected)
     return mark_safe(  # noqa: S308 - value and label escaped
         "".join(
-            f'<option value="{escape(value)}"{" selected" if str(value) == selected else ""}>'
-            f"{escape(label)}</option>"
+            f'<option value="{_e(value)}"{" selected" if str(value) == selected else ""}>{_e(label)}</option>'
             for value, label in choices
         )
     )

@@ -9,10 +9,11 @@ from tests.helpdesk.desk_helpers import make_tickets
 pytestmark = pytest.mark.django_db
 
 INBOX = reverse("desk:inbox")
-# session + user + agent (middleware), the agent's teams check, desk settings, tickets, tags, and the
-# filter options (teams, agents, tags) on a full page.
-INBOX_PAGE_QUERIES = 12
-INBOX_PARTIAL_QUERIES = 9
+# session + user + agent (middleware), desk settings, the agent's team ids, the page's ticket ids, tickets,
+# tags, and the filter options (teams, agents, tags) on a full page. An address that names its view
+# costs no query for the default view.
+INBOX_PAGE_QUERIES = 11
+INBOX_PARTIAL_QUERIES = 8
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -196,3 +197,20 @@ def test_agent_without_team_starts_on_all(client, customer, team):
     response = client.get(INBOX)
     assert response.context["query"].view == "all"
     assert response.context["page"].ticket_ids == [assigned.pk]
+
+
+def test_row_times_follow_the_agents_time_zone_and_language(client, agent, customer, team):
+    """The rows' formatted times are memoised per process: keyed by language and time zone as well,
+    so a page seen first in one zone or language is never shown with its text in another."""
+    (ticket,) = make_tickets(1, requester=customer, team=team)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at="2026-03-01T12:30:00+00:00")
+    client.force_login(agent.user)
+
+    def title(time_zone: str, language: str = "en") -> str:
+        type(agent).objects.filter(pk=agent.pk).update(time_zone=time_zone, language=language)
+        html = client.get(INBOX, {"view": "teams"}).content.decode()
+        return html.split('datetime="2026-03-01T', 1)[1].split('title="', 1)[1].split('"', 1)[0]
+
+    utc, tokyo, utc_again = title("UTC"), title("Asia/Tokyo"), title("UTC")
+    assert "12:30" in utc and "9:30" in tokyo and utc_again == utc
+    assert title("UTC", "de") != utc and "März" in title("UTC", "de")

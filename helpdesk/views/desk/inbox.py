@@ -19,7 +19,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.errors import ApplicationError
 from core.views import agent_required, is_htmx
-from helpdesk.models import TicketPriority, TicketStatus
 from helpdesk.selectors.inbox import (
     INBOX_VIEWS,
     UNSOLVED,
@@ -30,6 +29,7 @@ from helpdesk.selectors.inbox import (
 )
 from helpdesk.selectors.inbox_counts import inbox_view_counts
 from helpdesk.services.tickets import tickets_bulk_update
+from helpdesk.templatetags.inbox_rows import choice_labels
 from helpdesk.views.desk.forms import BulkForm
 
 RESULTS_TEMPLATE = "desk/partials/inbox_results.html"
@@ -41,33 +41,37 @@ COUNTS_CACHE_SECONDS = 30
 @agent_required
 @vary_on_headers("HX-Request")
 def inbox(request):
-    query = inbox_query_from_params(request.GET, default_view=inbox_default_view(request.user))
+    # The default view costs a query: only ask for it when the address names no valid view.
+    default_view = "teams" if request.GET.get("view") in INBOX_VIEWS else inbox_default_view(request.user)
+    query = inbox_query_from_params(request.GET, default_view=default_view)
     page = inbox_page(user=request.user, query=query)
+    base = reverse("desk:inbox")  # reversed once: the page links to the inbox ~15 times
     context = {
         "page": page,
         "query": query,
-        "next_url": _inbox_url(query.params(cursor=page.next_cursor)) if page.has_next else "",
-        "previous_url": _inbox_url(query.params(cursor=page.previous_cursor)) if page.has_previous else "",
+        "next_url": _inbox_url(query.params(cursor=page.next_cursor), base) if page.has_next else "",
+        "previous_url": (
+            _inbox_url(query.params(cursor=page.previous_cursor), base) if page.has_previous else ""
+        ),
         "refresh_url": request.get_full_path(),
     }
     if is_htmx(request) and not request.htmx.history_restore_request:
         # A history restore (Back after an htmx navigation, cache miss) needs the whole page.
         return render(request, RESULTS_TEMPLATE, context)
-    choices = inbox_filter_choices()
-    statuses = [(UNSOLVED, _("Unsolved"))] + [(value, str(label)) for value, label in TicketStatus.choices]
+    labels = choice_labels(get_language())  # translated once per language and process
+    statuses = [(UNSOLVED, labels["unsolved"]), *labels["status"].items()]
     context.update(
-        choices,
         views=[
-            (key, str(label), _inbox_url(query.params(view=key, status="", assignee="")))
-            for key, label in INBOX_VIEWS.items()
+            (key, label, _inbox_url(query.params(view=key, status="", assignee=""), base))
+            for key, label in labels["views"].items()
         ],
-        status_links=[(value, label, _inbox_url(query.params(status=value))) for value, label in statuses],
+        status_links=[
+            (value, label, _inbox_url(query.params(status=value), base)) for value, label in statuses
+        ],
         # (value, label) pairs for the filter and bulk selects, rendered by the select_options tag
         status_choices=statuses,
-        priorities=[(value, str(label)) for value, label in TicketPriority.choices],
-        team_choices=[(team.pk, team.name) for team in choices["teams"]],
-        agent_choices=[(agent.pk, agent.name) for agent in choices["agents"]],
-        tag_choices=[(tag, tag) for tag in choices["tags"]],
+        priorities=list(labels["priority"].items()),
+        **inbox_filter_choices(),  # team_choices, agent_choices, tag_choices
     )
     return render(request, "desk/inbox.html", context)
 
@@ -121,6 +125,5 @@ def bulk_update(request):
     return redirect(back or "desk:inbox")
 
 
-def _inbox_url(params: dict) -> str:
-    base = reverse("desk:inbox")
+def _inbox_url(params: dict, base: str) -> str:
     return f"{base}?{urlencode(params)}" if params else base
