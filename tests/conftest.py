@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -10,10 +12,30 @@ from helpdesk.models import Agent, Customer, Team, TeamMembership
 
 def pytest_configure(config):
     """A clean clone has no .mo files (`make install` builds them): compile stale catalogs, so plain
-    `pytest` sees the translations too. A no-op when they are current."""
+    `pytest` sees the translations too. A no-op when they are current. Under pytest-xdist only the
+    controller compiles (it configures before it starts the workers), so no two processes write a file."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
     from core.catalogs import compile_catalogs
 
     compile_catalogs()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs the suite on two processes (pytest-xdist). A test file is one unit of work (its
+    module fixtures are built once), and the browser journeys in tests/e2e/ are one unit together: they
+    share one demo desk served by daphne (a package fixture, loaded once). Units are handed out largest
+    first. (A scheduler rather than `--dist loadgroup` marks: xdist 3.8 groups by rewriting a node id,
+    which pytest 9 no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/e2e/" if path.startswith("tests/e2e/") else path
+
+    return FileScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
