@@ -13,7 +13,8 @@ spread over --duration seconds. A message is delivered when the server sends it 
 sequence number (the acknowledgement every visitor socket gets); latency is send -> acknowledgement.
 A client that loses its connection reconnects with its last sequence number and resends what was not
 acknowledged (the same client id), exactly as the widget does. Prints a table, then one JSON line:
-{"clients", "sent", "delivered", "lost", "duplicates", "p50_ms", "p99_ms"}.
+{"clients", "sent", "delivered", "lost", "duplicates", "p50_ms", "p99_ms"}, and "daphne_cpu_ms_per_op"
+(the server's user + system CPU per message or hello) when the bench started daphne itself.
 """
 
 from __future__ import annotations
@@ -246,8 +247,9 @@ def print_report(args, stats: Stats, elapsed: float, server_cpu_s: float | None 
     ]  # fmt: skip
     if server_cpu_s is not None:
         ops = sent + len(stats.connect_ms)
+        result["daphne_cpu_ms_per_op"] = round(server_cpu_s * 1000 / max(1, ops), 1)
         rows.append(("daphne CPU s (total)", round(server_cpu_s, 1)))
-        rows.append(("daphne CPU ms per op (message or hello)", round(server_cpu_s * 1000 / max(1, ops), 1)))
+        rows.append(("daphne CPU ms per op (message or hello)", result["daphne_cpu_ms_per_op"]))
     width = max(len(name) for name, _ in rows)
     print(f"{'metric':<{width}}  value")
     for name, value in rows:

@@ -8,9 +8,12 @@ the database and sends them in order: nothing missed, nothing twice, whichever p
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import connections
 
@@ -20,10 +23,11 @@ from chat.selectors.messages import PAGE, messages_after
 STREAM_CHUNK_WORDS = 3
 
 
+@functools.cache
 def db(func):
     """Run a selector or service on the thread pool. Each call is self-contained (its own
     transactions), so chat sockets need not queue behind one another on a single thread; the
-    thread's connection goes back to the pool when the call ends."""
+    thread's connection goes back to the pool when the call ends. (One wrapper per function.)"""
 
     def call(*args, **kwargs):
         try:
@@ -50,6 +54,20 @@ class ConversationSocket(AsyncJsonWebsocketConsumer):
     last_seq: int = 0
     include_internal = False
     streams_answers = False
+
+    async def dispatch(self, message):
+        """Channels' dispatch, without its `aclose_old_connections()` before every handler: a hop to
+        Django's one sync thread for each frame and each nudge (even our own relay). These sockets
+        reach the database only through db(), whose calls hand their connections back themselves."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message):
+        """Channels' websocket_disconnect, without the same hop (these sockets use no `groups`)."""
+        await self.disconnect(message["code"])
+        raise StopConsumer()
 
     @classmethod
     async def decode_json(cls, text_data):

@@ -19,7 +19,7 @@ from chat.i18n import supported_language
 from chat.selectors.messages import message_payload, messages_after
 from chat.selectors.widgets import (
     origin_allowed,
-    session_current,
+    session_state,
     visitor_owns_ticket,
     widget_availability,
     widget_by_key,
@@ -130,11 +130,9 @@ class VisitorConsumer(ConversationSocket):
             visitor=self.visitor, text=text, client_id=client_id, ticket_id=self.ticket_id, seq=self.last_seq,
             offline=offline if time.monotonic() - seen_at < AVAILABILITY_FRESH_S else None,
         )  # fmt: skip
-        if message.ticket_id != self.ticket_id:
+        if message.ticket_id != self.ticket_id:  # read once joined: nothing can fall between the two
             await self.conversation_join(message.ticket_id)
             await self.send_status(status)
-            await self.sync(live=True, batch=batch)
-            batch = None  # read again: what arrived between that read and joining the group
         await self.sync(live=True, batch=batch)
         await self.relay("chat.sync")
 
@@ -185,24 +183,25 @@ def _hello(*, widget, token: str, name: str, email: str, signature: str, asked: 
     """Everything "hello" needs, in one trip to the thread pool: who the visitor is, their latest
     conversation, whether the conversation they asked for is theirs, and whether the chat is online."""
     identified = visitor_identify(widget=widget, token=token, name=name, email=email, signature=signature)
-    session = session_current(visitor=identified.visitor)
+    session = None if identified.created else session_state(visitor=identified.visitor)  # new: none yet
     owns = not asked or visitor_owns_ticket(visitor=identified.visitor, ticket_id=asked)
     return identified, session, owns, widget_availability(widget=widget)
 
 
 def _receive_and_read(*, visitor, text: str, client_id: str, ticket_id: int | None, seq: int, offline):
     """The visitor's message through the front door, then what the socket has not sent yet, in one
-    trip to the thread pool (None when the message started another conversation: read after joining)."""
+    trip to the thread pool (None when the message started another conversation: the socket reads its
+    messages once it has joined the conversation's group, so none can arrive unseen in between)."""
     message = chat_message_receive(visitor=visitor, text=text, client_id=client_id, offline=offline)
-    if message.ticket_id != ticket_id:  # a new conversation: its state, and its messages from the start
-        return message, _status_frame(visitor), messages_after(ticket_id=message.ticket_id, seq=0)
+    if message.ticket_id != ticket_id:  # a new conversation: its state (the messages: after joining)
+        return message, _status_frame(visitor), None
     if message.seq == seq + 1:  # the usual case: nothing else happened meanwhile, no need to read
         return message, None, [message_payload(message)]
     return message, None, messages_after(ticket_id=ticket_id, seq=seq)
 
 
 def _status_frame(visitor) -> dict | None:
-    session = session_current(visitor=visitor)
+    session = session_state(visitor=visitor)
     if session is None:
         return None
     agent = session.agent.name if session.agent_id else ""

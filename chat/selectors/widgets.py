@@ -73,6 +73,18 @@ def session_current(*, visitor: Visitor) -> ChatSession | None:
     )
 
 
+def session_state(*, visitor: Visitor) -> ChatSession | None:
+    """The visitor's latest conversation, only where it stands (ticket, status, agent): what a socket
+    reads on every hello and new conversation. Reading the ticket and every column costs the event
+    loop's thread pool more than the query itself; anything else loads on access."""
+    return (
+        ChatSession.objects.filter(visitor=visitor)
+        .order_by("-created_at")
+        .only("id", "ticket_id", "status", "agent_id")
+        .first()
+    )
+
+
 def visitor_owns_ticket(*, visitor: Visitor, ticket_id: int) -> bool:
     return ChatSession.objects.filter(visitor=visitor, ticket_id=ticket_id).exists()
 

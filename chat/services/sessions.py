@@ -42,9 +42,9 @@ def chat_message_receive(
         text = text or ", ".join(name for name, _data, _type in attachments)
     if not client_id or len(client_id) > 64:
         raise ApplicationError(_("Every chat message needs a client id (at most 64 characters)."))
-    session = (
+    session = (  # the thread's ticket only as the front door's hint (its id, requester and merge)
         ChatSession.objects.select_related("ticket")
-        .defer("ticket__search_vector")  # the whole thread's words: not needed here
+        .only("id", "status", "ticket_id", "ticket__id", "ticket__requester_id", "ticket__merged_into_id")
         .filter(visitor=visitor)
         .order_by("-created_at")
         .first()

@@ -246,3 +246,33 @@ def test_bad_frames_get_clear_errors_and_keep_the_socket():
         await ws.disconnect()
 
     run(scenario)
+
+
+def test_frames_and_nudges_do_not_hop_to_the_sync_thread(monkeypatch):
+    """Channels closes the sync thread's old connections before every handler (a hop to Django's one
+    sync thread per frame and per nudge); the chat sockets' database calls close their own."""
+    import channels.consumer
+    import channels.generic.websocket
+
+    hops = []
+    original = channels.consumer.aclose_old_connections
+
+    async def counted():
+        hops.append(1)
+        await original()
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    monkeypatch.setattr(channels.generic.websocket, "aclose_old_connections", counted)
+    widget = make_widget()
+
+    async def scenario():
+        ws = await connect(widget)
+        await hello(ws)
+        first = await say(ws, "Where is my parcel?", "h-1")
+        second = await say(ws, "It was due on Monday", "h-2")
+        await ws.disconnect()
+        return first, second
+
+    first, second = async_to_sync(scenario)()
+    assert (first["seq"], second["seq"]) == (1, 2) and first["ticket"] == second["ticket"]
+    assert hops == []
