@@ -50,8 +50,9 @@ imap-server:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) \
 		|| echo "warning: could not install dovecot-imapd; IMAP tests will be skipped"; }
 
-# Two processes (pytest-xdist): each test file is one unit of work, the browser journeys one unit together
-# (tests/conftest.py). `make test PYTEST_WORKERS=0` runs in one process.
+# Two processes (pytest-xdist, tests handed out in collection order, so each process still runs the
+# transactional tests, whose flush empties the data migrations' rows, after the others, as pytest-django
+# orders them). `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 test: install browser imap-server
 	$(PY) -m pytest -q $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)

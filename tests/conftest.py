@@ -21,23 +21,6 @@ def pytest_configure(config):
     compile_catalogs()
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """`make test` runs the suite on two processes (pytest-xdist). A test file is one unit of work (its
-    module fixtures are built once), and the browser journeys in tests/e2e/ are one unit together: they
-    share one demo desk served by daphne (a package fixture, loaded once). Units are handed out largest
-    first. (A scheduler rather than `--dist loadgroup` marks: xdist 3.8 groups by rewriting a node id,
-    which pytest 9 no longer reads.)"""
-    from xdist.scheduler import LoadScopeScheduling
-
-    class FileScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return "tests/e2e/" if path.startswith("tests/e2e/") else path
-
-    return FileScheduling(config, log)
-
-
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
