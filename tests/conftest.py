@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from helpdesk.models import Agent, Customer, Team, TeamMembership
+from tests.fixtures.database import end_other_sessions
 
 
 def pytest_configure(config):
@@ -19,6 +20,15 @@ def pytest_configure(config):
     from core.catalogs import compile_catalogs
 
     compile_catalogs()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_outlives_the_test_database(django_db_setup, django_db_blocker):
+    """A server a test started may still hold a connection when the run ends; end it, so the test
+    database is dropped rather than left behind on the embedded server."""
+    yield
+    with django_db_blocker.unblock():
+        end_other_sessions()
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,8 @@ from django.conf import global_settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from tests.fixtures.database import end_other_sessions
+
 CHROMIUM = os.environ.get("HELMDESK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -121,18 +123,7 @@ def demo_site(e2e_database, django_db_blocker, tmp_path_factory):
         smtp.stop()
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
-            _end_other_sessions()
-
-
-def _end_other_sessions() -> None:
-    """Sessions the stopped server left behind end now, so the test database can be dropped."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+            end_other_sessions()
 
 
 @pytest.fixture
