@@ -55,11 +55,16 @@ EMBEDDING_CACHE: Path | None = None
 
 
 def embed_texts(texts: list[str]) -> np.ndarray:
-    """USE vectors, cached in an .npz outside the repo (--embedding-cache) to make re-runs cheap."""
-    if EMBEDDING_CACHE is None:
+    return cached_embeddings(texts, EMBEDDING_CACHE)
+
+
+def cached_embeddings(texts: list[str], cache: Path | None) -> np.ndarray:
+    """USE vectors, cached as .npy files under `cache` (outside the repo, --embedding-cache) to make
+    re-runs cheap; bench/scope_data.py uses it too."""
+    if cache is None:
         return _embed_texts(texts)
     key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
-    path = EMBEDDING_CACHE / f"scope-{key}.npy"
+    path = cache / f"scope-{key}.npy"
     if path.exists():
         return np.load(path)
     vectors = _embed_texts(texts)
@@ -86,12 +91,16 @@ class BM25:
         return re.findall(r"\w+", text.lower())
 
     def top(self, query: str, k: int) -> list[int]:
+        return [index for index, _ in self.scored(query, k)]
+
+    def scored(self, query: str, k: int) -> list[tuple[int, float]]:
+        """The k best documents for `query` as (index, BM25 score), best first."""
         scores: Counter[int] = Counter()
         for term in set(self.tokenize(query)):
             for index, count in self.postings.get(term, []):
                 norm = count + self.k1 * (1 - self.b + self.b * self.lengths[index] / self.avg)
                 scores[index] += self.idf[term] * count * (self.k1 + 1) / norm
-        return [index for index, _ in scores.most_common(k)]
+        return scores.most_common(k)
 
 
 def retrieval_scores(kb_texts, kb_vectors, queries, query_vectors, bm25) -> list[RetrievalScores]:

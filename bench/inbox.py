@@ -51,15 +51,20 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def main() -> int:
-    args = parse_args()
-    os.environ["HELMDESK_DB_NAME"] = args.db_name
+def setup_django(db_name: str) -> None:
+    """Point Django at the bench database `db_name` and set it up (bench/request_profile.py too)."""
+    os.environ["HELMDESK_DB_NAME"] = db_name
     import django
 
     django.setup()
     import logging
 
-    logging.getLogger("axes").setLevel(logging.WARNING)  # one login line per case otherwise
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one login line per request otherwise
+
+
+def main() -> int:
+    args = parse_args()
+    setup_django(args.db_name)
     from django.core.management import call_command
     from django.db import connection
 

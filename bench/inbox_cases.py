@@ -112,7 +112,12 @@ def build_cases(*, thread_ticket: int) -> list[dict]:
     subject = (
         Ticket.objects.filter(subject__contains="NW-").order_by("id").values_list("subject", flat=True)[:500]
     )
-    order_token = next(word for word in list(subject)[-1].split() if word.startswith("NW-")).strip("()?.,")
+    order_token = next(  # the last of these with the number as a word (a small fill may glue it to text)
+        word.strip("()?.,")
+        for line in reversed(list(subject))
+        for word in line.split()
+        if word.startswith("NW-")
+    )
     inbox = [
         ("first page, admin, all", admin, {"view": "all"}, "page"),
         ("first page, agent, my teams", agent, {"view": "teams"}, "page"),

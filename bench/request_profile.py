@@ -53,15 +53,10 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    os.environ["HELMDESK_DB_NAME"] = args.db_name
-    import django
+    from inbox import drop_database, recreate_database, setup_django
 
-    django.setup()
-    import logging
-
-    logging.getLogger("axes").setLevel(logging.WARNING)
+    setup_django(args.db_name)
     from django.core.management import call_command
-    from inbox import drop_database, recreate_database
 
     if not args.reuse:
         recreate_database(args.db_name)
@@ -138,10 +133,9 @@ def profile_page(case: dict, args: argparse.Namespace) -> dict:
 
 
 def print_table(figures: dict) -> None:
-    print(
-        f"\nPer-request Python cost; {os.cpu_count()} CPUs, load average "
-        + ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    )
+    from inbox import load_average
+
+    print(f"\nPer-request Python cost; {os.cpu_count()} CPUs, load average {load_average()}")
     print(f"{'page':<42} | {'cpu ms p50':>10} | {'py calls':>9} | {'queries':>7}")
     for name, row in figures.items():
         print(f"{name:<42} | {row['cpu_ms']:>10.1f} | {row['calls']:>9,} | {row['queries']:>7}")

@@ -20,10 +20,7 @@ are the "hits" the pipeline sees (RetrievalScores.from_hits).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
-import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -34,7 +31,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ai.guardrails.embedding import embed_texts as _embed_texts  # noqa: E402
+from calibrate_scope import BM25, cached_embeddings  # noqa: E402
+
 from ai.guardrails.offtopic import RetrievalScores  # noqa: E402
 
 DATASETS = REPO.parent / "shared" / "datasets"
@@ -45,41 +43,7 @@ CACHE: Path | None = None
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    if CACHE is None:
-        return _embed_texts(texts)
-    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
-    path = CACHE / f"scope-{key}.npy"
-    if path.exists():
-        return np.load(path)
-    vectors = _embed_texts(texts)
-    np.save(path, vectors)
-    return vectors
-
-
-class BM25:
-    def __init__(self, docs: list[str], k1: float = 1.2, b: float = 0.75):
-        tokens = [self.tokenize(doc) for doc in docs]
-        self.k1, self.b = k1, b
-        self.lengths = np.array([len(t) for t in tokens], dtype=float)
-        self.avg = self.lengths.mean()
-        df = Counter(term for toks in tokens for term in set(toks))
-        self.idf = {term: math.log(1 + (len(docs) - f + 0.5) / (f + 0.5)) for term, f in df.items()}
-        self.postings: dict[str, list[tuple[int, int]]] = {}
-        for index, toks in enumerate(tokens):
-            for term, count in Counter(toks).items():
-                self.postings.setdefault(term, []).append((index, count))
-
-    @staticmethod
-    def tokenize(text: str) -> list[str]:
-        return re.findall(r"\w+", text.lower())
-
-    def top(self, query: str, k: int) -> list[tuple[int, float]]:
-        scores: Counter[int] = Counter()
-        for term in set(self.tokenize(query)):
-            for index, count in self.postings.get(term, []):
-                norm = count + self.k1 * (1 - self.b + self.b * self.lengths[index] / self.avg)
-                scores[index] += self.idf[term] * count * (self.k1 + 1) / norm
-        return scores.most_common(k)
+    return cached_embeddings(texts, CACHE)
 
 
 def _fused(vector_rank: int | None, text_rank: int | None) -> float:
@@ -103,7 +67,7 @@ def retrieve(kb_vectors, bm25: BM25, queries: list[str], query_vectors) -> list[
     for row, query in enumerate(queries):
         order = np.argsort(-similarities[row])[:DEPTH]
         vector_rank = {int(i): rank for rank, i in enumerate(order, start=1)}
-        text = bm25.top(query, DEPTH)
+        text = bm25.scored(query, DEPTH)
         text_rank = {i: rank for rank, (i, _) in enumerate(text, start=1)}
         text_score = dict(text)
         hits = []

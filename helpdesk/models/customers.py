@@ -38,4 +38,9 @@ class Customer(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email.split("@")[0]
+        return self.display_name_of(self.name, self.email)
+
+    @staticmethod
+    def display_name_of(name: str, email: str) -> str:
+        """A customer's shown name from its columns (for selectors that read plain rows)."""
+        return name or email.split("@")[0]

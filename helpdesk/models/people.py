@@ -58,7 +58,13 @@ class Agent(models.Model):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.user.get_full_name() or self.user.get_username()
+        user = self.user
+        return self.name_of(self.display_name, user.first_name, user.last_name, user.get_username())
+
+    @staticmethod
+    def name_of(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """An agent's name from its columns (selectors that read plain rows name agents the same way)."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
     @property
     def is_admin(self) -> bool:

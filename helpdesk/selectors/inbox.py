@@ -320,7 +320,7 @@ def agent_choices(pks: list[int] | None = None) -> list[AgentChoice]:
         "pk", "display_name", "user__first_name", "user__last_name", "user__username"
     )
     return [
-        AgentChoice(pk, display or f"{first} {last}".strip() or username)
+        AgentChoice(pk, Agent.name_of(display, first, last, username))
         for pk, display, first, last, username in rows
     ]
 

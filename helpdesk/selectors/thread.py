@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from helpdesk.models import Attachment, Message, Team, Ticket, TicketEvent, TicketStatus
+from helpdesk.models import Agent, Attachment, Customer, Message, Team, Ticket, TicketEvent, TicketStatus
 from helpdesk.selectors.history import actor_text, event_text
 from helpdesk.selectors.inbox import agent_choices
 from helpdesk.services.tickets import ALLOWED_TRANSITIONS
@@ -79,9 +79,9 @@ def ticket_thread_page(*, ticket: Ticket) -> list[ThreadMessage]:
         agent_name, first, last, username, customer_name, customer_email = row[width:]
         kind = message.author_kind
         if kind == Message.AuthorKind.AGENT and message.author_agent_id:
-            message.author_name = agent_name or f"{first} {last}".strip() or username
+            message.author_name = Agent.name_of(agent_name, first, last, username)
         elif kind == Message.AuthorKind.CUSTOMER and message.author_customer_id:
-            message.author_name = customer_name or customer_email.split("@")[0]  # Customer.display_name
+            message.author_name = Customer.display_name_of(customer_name, customer_email)
         else:
             message.author_name = str(kinds.get(kind, kind))
         messages.append(message)
