@@ -62,13 +62,17 @@ def identity_valid(*, widget: ChatWidget, email: str, signature: str) -> bool:
     return hmac.compare_digest(expected.hexdigest(), signature.strip().lower())
 
 
+def latest_sessions(visitor: Visitor):
+    """The visitor's conversations, latest first (open or closed)."""
+    return ChatSession.objects.filter(visitor=visitor).order_by("-created_at")
+
+
 def session_current(*, visitor: Visitor) -> ChatSession | None:
     """The visitor's latest conversation (open or closed): its history is shown on reopen."""
     return (
-        ChatSession.objects.select_related("ticket")
+        latest_sessions(visitor)
+        .select_related("ticket")
         .defer("ticket__search_vector")  # the whole thread's words: never needed here
-        .filter(visitor=visitor)
-        .order_by("-created_at")
         .first()
     )
 
@@ -77,12 +81,7 @@ def session_state(*, visitor: Visitor) -> ChatSession | None:
     """The visitor's latest conversation, only where it stands (ticket, status, agent): what a socket
     reads on every hello and new conversation. Reading the ticket and every column costs the event
     loop's thread pool more than the query itself; anything else loads on access."""
-    return (
-        ChatSession.objects.filter(visitor=visitor)
-        .order_by("-created_at")
-        .only("id", "ticket_id", "status", "agent_id")
-        .first()
-    )
+    return latest_sessions(visitor).only("id", "ticket_id", "status", "agent_id").first()
 
 
 def visitor_owns_ticket(*, visitor: Visitor, ticket_id: int) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from chat.groups import nudge, queue_changed
 from chat.i18n import supported_language
 from chat.models import AgentChatCapacity, ChatSession, Visitor
-from chat.selectors.widgets import widget_availability
+from chat.selectors.widgets import latest_sessions, widget_availability
 from core.errors import ApplicationError
 from helpdesk.models import Agent, Message, TicketChannel, TicketStatus
 from helpdesk.services.attachments import attachments_precheck
@@ -43,10 +43,9 @@ def chat_message_receive(
     if not client_id or len(client_id) > 64:
         raise ApplicationError(_("Every chat message needs a client id (at most 64 characters)."))
     session = (  # the thread's ticket only as the front door's hint (its id, requester and merge)
-        ChatSession.objects.select_related("ticket")
+        latest_sessions(visitor)
+        .select_related("ticket")
         .only("id", "status", "ticket_id", "ticket__id", "ticket__requester_id", "ticket__merged_into_id")
-        .filter(visitor=visitor)
-        .order_by("-created_at")
         .first()
     )
     if session is not None and session.ticket_id and session.status == Status.CLOSED:
@@ -116,7 +115,7 @@ def _notify(session: ChatSession) -> None:
 @transaction.atomic
 def chat_handoff_request(*, visitor: Visitor) -> ChatSession:
     """ "Talk to a person": the conversation joins the agents' queue (once)."""
-    session = ChatSession.objects.select_for_update().filter(visitor=visitor).order_by("-created_at").first()
+    session = latest_sessions(visitor).select_for_update().first()
     if session is None or session.status == Status.CLOSED:
         raise ApplicationError(_("There is no open conversation."))
     if session.status == Status.BOT:

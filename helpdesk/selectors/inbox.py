@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
@@ -343,3 +344,15 @@ def inbox_default_view(user) -> str:
     if agent is not None and not agent_team_ids(agent):  # the ids the 'My teams' view reads anyway
         return "all"
     return "teams"
+
+
+@lru_cache(maxsize=32)
+def choice_labels(language: str | None) -> dict:
+    """Status, priority and inbox-view labels as plain strings in `language` (the active language:
+    the key only tells the cache apart), translated once per process."""
+    return {
+        "status": {value: str(label) for value, label in TicketStatus.choices},
+        "priority": {value: str(label) for value, label in TicketPriority.choices},
+        "views": {key: str(label) for key, label in INBOX_VIEWS.items()},
+        "unsolved": str(_("Unsolved")),
+    }

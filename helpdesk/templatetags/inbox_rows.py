@@ -20,25 +20,12 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from helpdesk.models import TicketPriority, TicketStatus
-from helpdesk.selectors.inbox import INBOX_VIEWS
+from helpdesk.selectors.inbox import choice_labels
 from helpdesk.templatetags.desk import ago, sla_badge
 
 register = template.Library()
 
 ID_SLOT = 987654321  # reversed once with this id, then replaced by each row's id
-
-
-@lru_cache(maxsize=32)
-def choice_labels(language: str | None) -> dict:
-    """Status, priority and inbox-view labels as plain strings in `language` (the active language:
-    the key only tells the cache apart), translated once per process."""
-    return {
-        "status": {value: str(label) for value, label in TicketStatus.choices},
-        "priority": {value: str(label) for value, label in TicketPriority.choices},
-        "views": {key: str(label) for key, label in INBOX_VIEWS.items()},
-        "unsolved": gettext("Unsolved"),
-    }
 
 
 @lru_cache(maxsize=32)

@@ -22,6 +22,7 @@ from core.views import agent_required, is_htmx
 from helpdesk.selectors.inbox import (
     INBOX_VIEWS,
     UNSOLVED,
+    choice_labels,
     inbox_default_view,
     inbox_filter_choices,
     inbox_page,
@@ -29,7 +30,6 @@ from helpdesk.selectors.inbox import (
 )
 from helpdesk.selectors.inbox_counts import inbox_view_counts
 from helpdesk.services.tickets import tickets_bulk_update
-from helpdesk.templatetags.inbox_rows import choice_labels
 from helpdesk.views.desk.forms import BulkForm
 
 RESULTS_TEMPLATE = "desk/partials/inbox_results.html"
