@@ -30,7 +30,12 @@ from gateway.embeddings import Embedder, get_embedder
 from knowledge.evaluation.baseline import BaselineIndex, baseline_query, baseline_vector
 from knowledge.indexing.index import articles_index_bulk
 from knowledge.models import Article, ArticleSource, ArticleStatus, Chunk
-from knowledge.selectors.search import DEFAULT_TUNING, SearchTuning, search_articles
+from knowledge.selectors.search import (
+    DEFAULT_TUNING,
+    SearchTuning,
+    release_search_connections,
+    search_articles,
+)
 
 BASELINE = "baseline"  # plain BM25 + sentence-encoder RRF (knowledge/evaluation/baseline.py)
 MODES = ("vector", "fulltext", "hybrid")
@@ -215,7 +220,10 @@ def throwaway_knowledge_base(alias: str = "default") -> Iterator[str]:
 
 def _close_pool(connection) -> None:
     """With HELMDESK_DB_POOL_MAX > 0 the backend keeps a connection pool bound to one database name;
-    switching databases must drop it so new connections go to the current NAME."""
+    switching databases must drop it so new connections go to the current NAME. The search threads'
+    connections (the vector side of hybrid search) are closed too: they would keep the old database
+    open and in use."""
+    release_search_connections()
     connection.close()
     close_pool = getattr(connection, "close_pool", None)
     if close_pool is not None:

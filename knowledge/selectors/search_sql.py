@@ -88,23 +88,13 @@ def filters_sql(audience: str, language: str | None, category_id: int | None) ->
     return (" AND ".join(clauses) or "TRUE"), params
 
 
-def build_sql(
-    prepared,
-    *,
-    k: int,
-    audience: str,
-    language: str | None,
-    category_id: int | None,
-    mode: str,
-    tuning,
-    prefer_language: str | None = None,
-    snippets: bool = True,
+def _parameters(
+    prepared, *, k, audience, language, category_id, mode, tuning, prefer_language, with_vector
 ) -> tuple[str, dict]:
     where, params = filters_sql(audience, language, category_id)
-    depth = max(tuning.depth, k)
     use_vector, use_text = mode in ("hybrid", "vector"), mode in ("hybrid", "fulltext")
     params.update(
-        depth=depth,
+        depth=max(tuning.depth, k),
         k=k,
         rrf_k=tuning.rrf_k,
         vector_weight=tuning.vector_weight if use_vector else 0.0,
@@ -129,56 +119,137 @@ def build_sql(
         mark_options="StartSel=\ue000, StopSel=\ue001, MaxWords=35, MinWords=15, "
         "MaxFragments=2, FragmentDelimiter= … ",
     )
-    vector_cte = "SELECT NULL::bigint AS id, NULL::float8 AS dist, NULL::bigint AS rnk WHERE FALSE"
-    if use_vector:
+    if with_vector:
         params["qvec"] = "[" + ",".join(f"{x:.7g}" for x in prepared.vector) + "]"
-        vector_cte = f"""
-            SELECT id, dist, row_number() OVER (ORDER BY dist, id) AS rnk FROM (
-                SELECT c.id, (c.embedding <=> %(qvec)s::vector) AS dist FROM knowledge_chunk c
-                WHERE {where} ORDER BY c.embedding <=> %(qvec)s::vector LIMIT %(depth)s
-            ) v"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
+    return where, params
+
+
+def _vector_top(where: str) -> str:
+    """The HNSW top-N by cosine distance: (id, dist), nearest first."""
+    return f"""
+        SELECT c.id, (c.embedding <=> %(qvec)s::vector) AS dist FROM knowledge_chunk c
+        WHERE {where} ORDER BY c.embedding <=> %(qvec)s::vector LIMIT %(depth)s"""  # noqa: S608 (fixed fragments)
+
+
+# The BM25 statistics of the query's terms and the candidate tsquery (needed by _text_top).
+_TEXT_CTES = f"""
+    qterms AS MATERIALIZED ({_QUERY_TERMS_SQL}),
+    mterms AS MATERIALIZED ({_MATCH_TERMS_SQL}),
+    qlexemes AS MATERIALIZED (
+        SELECT cfg, array_agg(lexeme ORDER BY lexeme) AS lexemes, array_agg(w * idf ORDER BY lexeme) AS weights,
+               max(avg_length) AS avg_length
+        FROM qterms GROUP BY cfg
+    ),
+    tsq_match AS MATERIALIZED (SELECT ({_MATCH_TSQUERY_SQL}) AS match)"""  # noqa: S608 (fixed fragments)
+
+
+def _text_top(where: str) -> str:
+    """BM25 over the candidates (see the module docstring): (id, rank), best first.
+
+    Each candidate's tsvector is read once (``|| ''`` detoasts it a single time); ``setweight`` +
+    ``ts_filter`` cut it down to the query's lexemes in C before anything is unnested (a chunk has
+    ~100 distinct lexemes, a query a handful), and the title/heading positions (weight A) are counted
+    from the A-only part of the vector. The query terms' weights (w x IDF) come as arrays aligned
+    with the sorted lexemes, so scoring a candidate needs no join."""
+    return f"""
+        SELECT c.id, (
+            SELECT sum(c.weights[x.i] * (x.tf * (%(k1)s + 1))
+                       / (x.tf + %(k1)s * (1 - %(b)s + %(b)s * c.len / c.avg_length)))
+            FROM (
+                SELECT array_position(c.lexemes, v.lexeme) AS i,
+                       cardinality(v.positions) + (%(title_boost)s - 1) * coalesce((
+                           SELECT cardinality(a.positions) FROM unnest(c.matched_title) AS a
+                           WHERE a.lexeme = v.lexeme
+                       ), 0) AS tf
+                FROM unnest(c.matched) AS v
+            ) x
+        ) AS rank
+        FROM (
+            SELECT c.id, c.lexemes, c.weights, c.avg_length, length(c.sv) AS len,
+                   ts_filter(setweight(c.sv, 'B', c.lexemes), '{{b}}') AS matched,
+                   ts_filter(setweight(ts_filter(c.sv, '{{a}}'), 'B', c.lexemes), '{{b}}') AS matched_title
+            FROM (
+                SELECT c.id, c.search_vector || ''::tsvector AS sv, ql.lexemes, ql.weights, ql.avg_length
+                FROM knowledge_chunk c
+                CROSS JOIN tsq_match
+                JOIN qlexemes ql ON ql.cfg = c.search_config
+                WHERE c.search_vector @@ tsq_match.match AND {where}
+                LIMIT %(max_candidates)s
+            ) c
+        ) c
+        ORDER BY rank DESC NULLS LAST, c.id LIMIT %(depth)s"""  # noqa: S608 (fixed fragments)
+
+
+def side_sql(
+    prepared, side: str, *, k: int, audience: str, language, category_id, tuning
+) -> tuple[str, dict]:
+    """One side of a hybrid search as its own statement (the parallel path runs the two sides on two
+    connections at once): ``vector`` gives (id, dist), ``text`` gives (id, rank), best first."""
+    where, params = _parameters(
+        prepared, k=k, audience=audience, language=language, category_id=category_id, mode="hybrid",
+        tuning=tuning, prefer_language=None, with_vector=side == "vector",
+    )  # fmt: skip
+    if side == "vector":
+        return _vector_top(where), params
+    sql = f"WITH {_TEXT_CTES}, txt AS ({_text_top(where)}) SELECT id, rank FROM txt WHERE rank IS NOT NULL"  # noqa: S608
+    return sql, params
+
+
+def build_sql(
+    prepared,
+    *,
+    k: int,
+    audience: str,
+    language: str | None,
+    category_id: int | None,
+    mode: str,
+    tuning,
+    prefer_language: str | None = None,
+    snippets: bool = True,
+    sides: dict | None = None,
+) -> tuple[str, dict]:
+    """The search as one statement. ``sides`` = ``{"vector": [(id, dist), ...], "text": [(id, rank), ...]}``
+    when both sides were already computed (``side_sql``): the statement then only fuses, checks
+    visibility and highlights."""
+    where, params = _parameters(
+        prepared, k=k, audience=audience, language=language, category_id=category_id, mode=mode,
+        tuning=tuning, prefer_language=prefer_language, with_vector=sides is None and mode != "fulltext",
+    )  # fmt: skip
+    use_vector, use_text = mode in ("hybrid", "vector"), mode in ("hybrid", "fulltext")
+    ctes = []
+    vector_cte = "SELECT NULL::bigint AS id, NULL::float8 AS dist, NULL::bigint AS rnk WHERE FALSE"
     text_cte = "SELECT NULL::bigint AS id, NULL::float8 AS rank, NULL::bigint AS rnk WHERE FALSE"
-    if use_text:
-        # BM25 over the candidates (see the module docstring); tf counts title/heading positions
-        # (weight A) title_boost times.
-        # Each candidate's tsvector is unnested once, inside its own lateral sum (joined to the query
-        # terms there): with the join outside, the planner unnested it once per query term.
-        text_cte = f"""
-            SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id) AS rnk FROM (
-                SELECT c.id, s.rank
-                FROM (
-                    SELECT c.id, c.search_vector, c.search_config FROM knowledge_chunk c, tsq
-                    WHERE c.search_vector @@ tsq.match AND {where}
-                    LIMIT %(max_candidates)s
-                ) c
-                CROSS JOIN LATERAL (
-                    SELECT sum(
-                        q.w * q.idf * (u.tf * (%(k1)s + 1))
-                        / (u.tf + %(k1)s * (1 - %(b)s + %(b)s * length(c.search_vector) / q.avg_length))
-                    ) AS rank
-                    FROM (
-                        SELECT v.lexeme, cardinality(v.positions)
-                            + (%(title_boost)s - 1) * cardinality(array_positions(v.weights, 'A')) AS tf
-                        FROM unnest(c.search_vector) AS v
-                    ) u
-                    JOIN qterms q ON q.cfg = c.search_config AND q.lexeme = u.lexeme
-                ) s
-                WHERE s.rank IS NOT NULL
-                ORDER BY s.rank DESC, c.id LIMIT %(depth)s
-            ) t"""  # noqa: S608 (only fixed SQL fragments are interpolated; values are parameters)
-    headline = "NULL::text"
+    if sides is not None:
+        params.update(
+            vec_ids=[row[0] for row in sides["vector"]], vec_dists=[row[1] for row in sides["vector"]],
+            txt_ids=[row[0] for row in sides["text"]], txt_ranks=[row[1] for row in sides["text"]],
+        )  # fmt: skip
+        vector_cte = """SELECT id, dist, row_number() OVER (ORDER BY dist, id) AS rnk
+            FROM unnest(%(vec_ids)s::bigint[], %(vec_dists)s::float8[]) AS v(id, dist)"""
+        text_cte = """SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id) AS rnk
+            FROM unnest(%(txt_ids)s::bigint[], %(txt_ranks)s::float8[]) AS t(id, rank)"""
+    else:
+        if use_vector:
+            vector_top = _vector_top(where)
+            vector_cte = (
+                f"SELECT id, dist, row_number() OVER (ORDER BY dist, id) AS rnk FROM ({vector_top}) v"  # noqa: S608
+            )
+        if use_text:
+            ctes.append(_TEXT_CTES)
+            text_cte = f"""SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id) AS rnk
+                FROM ({_text_top(where)}) t WHERE rank IS NOT NULL"""  # noqa: S608 (fixed fragments)
+    headline, tsq_join = "NULL::text", ""
     if snippets:
+        ctes.append(f"""tsq AS MATERIALIZED (
+            SELECT {_or_tsquery_sql("question", prepared.configs)} AS question,
+                   {_or_tsquery_sql("history", prepared.configs)} AS history
+        )""")
         headline = """ts_headline(c.search_config::regconfig,
                            replace(replace(c.text, E'\\ue000', ''), E'\\ue001', ''),
                            tsq.question || tsq.history, %(mark_options)s)"""
+        tsq_join = "CROSS JOIN tsq"
     sql = f"""
-        WITH qterms AS MATERIALIZED ({_QUERY_TERMS_SQL}),
-        mterms AS MATERIALIZED ({_MATCH_TERMS_SQL}),
-        tsq AS MATERIALIZED (
-            SELECT {_or_tsquery_sql("question", prepared.configs)} AS question,
-                   {_or_tsquery_sql("history", prepared.configs)} AS history,
-                   ({_MATCH_TSQUERY_SQL}) AS match
-        ),
+        WITH {"".join(cte + "," for cte in ctes)}
         vec AS ({vector_cte}),
         txt AS ({text_cte}),
         fused AS (
@@ -198,7 +269,7 @@ def build_sql(
         FROM fused f
         JOIN knowledge_chunk c ON c.id = f.id
         JOIN knowledge_article a ON a.id = c.article_id
-        CROSS JOIN tsq
+        {tsq_join}
         WHERE a.status = 'published' {"AND NOT a.internal_only" if audience == "public" else ""}
         ORDER BY 6 DESC, f.id
         LIMIT %(k)s
