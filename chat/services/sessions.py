@@ -3,6 +3,9 @@ agents' accept / transfer / close. A conversation is a helpdesk ticket with chan
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Exists
 from django.utils import timezone, translation
@@ -11,7 +14,7 @@ from django.utils.translation import gettext as _
 from chat.groups import nudge, queue_changed
 from chat.i18n import supported_language
 from chat.models import AgentChatCapacity, ChatSession, Visitor
-from chat.selectors.widgets import latest_sessions, widget_availability
+from chat.selectors.widgets import latest_sessions, session_hint, widget_availability
 from core.errors import ApplicationError
 from helpdesk.models import Agent, Message, TicketChannel, TicketStatus
 from helpdesk.services.attachments import attachments_precheck
@@ -42,12 +45,7 @@ def chat_message_receive(
         text = text or ", ".join(name for name, _data, _type in attachments)
     if not client_id or len(client_id) > 64:
         raise ApplicationError(_("Every chat message needs a client id (at most 64 characters)."))
-    session = (  # the thread's ticket only as the front door's hint (its id, requester and merge)
-        latest_sessions(visitor)
-        .select_related("ticket")
-        .only("id", "status", "ticket_id", "ticket__id", "ticket__requester_id", "ticket__merged_into_id")
-        .first()
-    )
+    session = session_hint(visitor=visitor)  # the thread's ticket only as the front door's hint
     if session is not None and session.ticket_id and session.status == Status.CLOSED:
         # a resend of the closed conversation's last words (the front door checks open threads itself)
         duplicate = (
@@ -62,19 +60,38 @@ def chat_message_receive(
             status=Status.BOT if visitor.widget.ai_first_answer else Status.WAITING,
             offline=_offline(visitor, offline),
         )  # fmt: skip
-    received = conversation_receive(
-        channel=TicketChannel.CHAT, sender=visitor.customer, subject=text.splitlines()[0][:120] if starts else "",
-        body_text=text, raw_payload=text, thread_hint=None if starts else session.ticket, client_id=client_id,
-        team=visitor.widget.team, language=visitor.widget.language, attachments=attachments,
-    )  # fmt: skip
+    opening = _Opening(session_id=session.pk, customer_id=visitor.customer_id) if starts else None
+    token = _opening.set(opening)
+    try:
+        received = conversation_receive(
+            channel=TicketChannel.CHAT, sender=visitor.customer, subject=text.splitlines()[0][:120] if starts else "",
+            body_text=text, raw_payload=text, thread_hint=None if starts else session.ticket, client_id=client_id,
+            team=visitor.widget.team, language=visitor.widget.language, attachments=attachments,
+        )  # fmt: skip
+    finally:
+        _opening.reset(token)
     if received.outcome == Outcome.FOLLOW_UP and not starts:  # the thread was closed meanwhile
         session = ChatSession.objects.create(
             widget=visitor.widget, visitor=visitor, waiting_since=timezone.now(), status=Status.WAITING,
             offline=_offline(visitor, offline),
         )  # fmt: skip
-    if received.outcome in (Outcome.CREATED, Outcome.FOLLOW_UP):
+    attached = opening is not None and opening.ticket_id == received.ticket.pk  # by the hook below
+    if received.outcome in (Outcome.CREATED, Outcome.FOLLOW_UP) and not attached:
         session_attach(session_id=session.pk, ticket_id=received.ticket.pk)
     return received.message
+
+
+@dataclass
+class _Opening:
+    """The session a visitor's first words open, while the front door creates its ticket: the hook
+    below attaches it without looking for it."""
+
+    session_id: int
+    customer_id: int
+    ticket_id: int | None = None  # once attached
+
+
+_opening: ContextVar[_Opening | None] = ContextVar("chat_session_opening", default=None)
 
 
 def _offline(visitor: Visitor, known: bool | None) -> bool:
@@ -96,6 +113,11 @@ def chat_session_on_message(*, ticket, message) -> None:
     """Hook "customer_message_posted", registered before the AI's: a new chat ticket gets its
     session before the AI's channel policy looks for it."""
     if ticket.channel != TicketChannel.CHAT or message.seq != 1:
+        return
+    opening = _opening.get()
+    if opening is not None and opening.customer_id == ticket.requester_id and opening.ticket_id is None:
+        session_attach(session_id=opening.session_id, ticket_id=ticket.pk)  # chat_message_receive's own
+        opening.ticket_id = ticket.pk
         return
     pending = (
         ChatSession.objects.filter(visitor__customer_id=ticket.requester_id, ticket__isnull=True)

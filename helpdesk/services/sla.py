@@ -44,9 +44,19 @@ def _due(ticket: Ticket, state: TicketSLA, targets: dict) -> dt.datetime | None:
 @transaction.atomic
 def sla_refresh(*, ticket: Ticket, now: dt.datetime | None = None) -> TicketSLA | None:
     """Bring a ticket's SLA state up to date with its status, priority and team. Idempotent."""
-    now = now or timezone.now()
     ticket = Ticket.objects.select_related("team").get(pk=ticket.pk)
     state = TicketSLA.objects.select_for_update().filter(ticket=ticket).first()
+    return _sla_apply(ticket, state, now or timezone.now())
+
+
+def sla_start(*, ticket: Ticket, now: dt.datetime | None = None) -> TicketSLA | None:
+    """`sla_refresh` for a ticket created in the caller's transaction, as it was just saved: it has
+    no SLA state yet and nobody else can see it, so nothing is read back, locked or deleted (and no
+    savepoint: the caller's transaction is the unit)."""
+    return _sla_apply(ticket, None, now or timezone.now())
+
+
+def _sla_apply(ticket: Ticket, state: TicketSLA | None, now: dt.datetime) -> TicketSLA | None:
     policy = policy_for(ticket)
     if policy is None:
         if state:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
+from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,8 @@ from helpdesk.models import (
 )
 from helpdesk.selectors.access import ticket_access
 from helpdesk.services.audit import event_record
-from helpdesk.services.messages import message_post
-from helpdesk.services.sla import sla_refresh
+from helpdesk.services.messages import message_append
+from helpdesk.services.sla import sla_refresh, sla_start
 
 S = TicketStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -46,7 +47,6 @@ def next_ticket_number() -> int:
         return cursor.fetchone()[0]
 
 
-@transaction.atomic
 def ticket_create(
     *,
     requester: Customer,
@@ -68,42 +68,48 @@ def ticket_create(
 ) -> Ticket:
     """The ticket row: number, audit, tags, SLA clock. No hooks and no decisions: customers' tickets
     are opened by `conversation.conversation_receive`, which calls this. The optional opening message
-    (body_*, raw, attachments) is appended with `message_post`, for fixtures and data loads only."""
+    (body_*, raw, attachments) is appended with `message_append`, for fixtures and data loads only.
+
+    Atomic, without a savepoint of its own inside the caller's transaction (the front door's): the
+    arguments are checked before anything is written, and a failure past that point fails the
+    caller's transaction anyway. The ticket returned is the row as written (no read back); its
+    search vector is left unread (it loads on access)."""
     subject = (subject or "").strip()[:300] or _("(no subject)")
     if priority not in TicketPriority.values:
         raise ApplicationError(_("Unknown priority: %(p)s") % {"p": priority})
     if channel not in TicketChannel.values:
         raise ApplicationError(_("Unknown channel: %(c)s") % {"c": channel})
-    ticket = Ticket.objects.create(
-        number=next_ticket_number(),
-        subject=subject,
-        channel=channel,
-        priority=priority,
-        requester=requester,
-        team=team,
-        assignee=assignee,
-        language=language or requester.language,
-        follow_up_of=follow_up_of,
-    )
-    Ticket.objects.filter(pk=ticket.pk).update(
-        search_vector=SearchVector("subject", config="simple", weight="A")
-    )
-    # No actor and no label: the requester opened it (web form, email, portal).
-    actor_label = actor_label or ("" if actor is not None else "customer")
-    event_record(
-        ticket=ticket, actor=actor, field="created", before="", after=channel, actor_label=actor_label
-    )
-    if tags:
-        ticket_set_tags(ticket=ticket, tags=tags, actor=actor, actor_label=actor_label)
-    if body_html or body_text or raw or attachments:
-        message_post(
-            ticket=ticket, author_kind=Message.AuthorKind.CUSTOMER, author_customer=requester,
-            body_html=body_html, body_text=body_text, raw=raw, email_message_id=email_message_id,
-            attachments=attachments,
-        )  # fmt: skip
-    broadcast_ticket_changed(ticket=ticket, kind="ticket_created")
-    sla_refresh(ticket=ticket)
-    ticket.refresh_from_db()
+    with transaction.atomic(savepoint=False):
+        ticket = Ticket.objects.create(
+            number=next_ticket_number(),
+            subject=subject,
+            channel=channel,
+            priority=priority,
+            requester=requester,
+            team=team,
+            assignee=assignee,
+            language=language or requester.language,
+            follow_up_of=follow_up_of,
+            # the subject's words, in the INSERT (the same vector as SearchVector("subject") after it)
+            search_vector=SearchVector(Value(subject), config="simple", weight="A"),
+        )
+        del ticket.search_vector  # an expression until read: deferred, loads on access
+        # No actor and no label: the requester opened it (web form, email, portal).
+        actor_label = actor_label or ("" if actor is not None else "customer")
+        event_record(
+            ticket=ticket, actor=actor, field="created", before="", after=channel, actor_label=actor_label
+        )
+        if tags:
+            ticket_set_tags(ticket=ticket, tags=tags, actor=actor, actor_label=actor_label)
+            ticket.refresh_from_db(fields=["updated_at"])  # set by ticket_set_tags
+        if body_html or body_text or raw or attachments:
+            message_append(  # the ticket was created in this transaction: its counters update in place
+                ticket=ticket, author_kind=Message.AuthorKind.CUSTOMER, author_customer=requester,
+                body_html=body_html, body_text=body_text, raw=raw, email_message_id=email_message_id,
+                attachments=attachments,
+            )  # fmt: skip
+        broadcast_ticket_changed(ticket=ticket, kind="ticket_created")
+        sla_start(ticket=ticket)
     return ticket
 
 

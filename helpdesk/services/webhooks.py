@@ -16,6 +16,7 @@ import time
 import uuid
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from core.safe_http import BlockedAddress, FetchError, SafeHttpClient
@@ -55,15 +56,49 @@ def ticket_payload(ticket) -> dict:
     }  # fmt: skip
 
 
+class _NoneActive:
+    """ "No active webhook", as last read: most desks have none, and every message and ticket change
+    would read the table to learn it again. A webhook saved or deleted in this process forgets it at
+    once (signals below); one saved by another process is seen within FRESH_S."""
+
+    FRESH_S = 2.0
+
+    def __init__(self) -> None:
+        self.read_at = float("-inf")  # monotonic time of the read that found none
+        self.changes = 0
+
+    def known(self) -> bool:
+        return time.monotonic() - self.read_at < self.FRESH_S
+
+    def found_none(self, *, read_at: float, changes: int) -> None:
+        if changes == self.changes:  # no webhook was saved while the table was being read
+            self.read_at = read_at
+
+    def forget(self, **_kwargs) -> None:
+        self.changes += 1
+        self.read_at = float("-inf")
+
+
+_none_active = _NoneActive()
+post_save.connect(_none_active.forget, sender=Webhook, dispatch_uid="webhooks-none-active")
+post_delete.connect(_none_active.forget, sender=Webhook, dispatch_uid="webhooks-none-active")
+
+
 def webhooks_emit(*, event: str, data: dict) -> list[WebhookDelivery]:
     """Record one delivery per subscribed webhook and queue it after commit."""
     from django_q.tasks import async_task
 
     deliveries = []
+    if _none_active.known():  # the usual case: no webhook at all, known without a read
+        return deliveries
+    read_at, changes = time.monotonic(), _none_active.changes
+    active = list(Webhook.objects.filter(is_active=True))
+    if not active:
+        _none_active.found_none(read_at=read_at, changes=changes)
     event_id = uuid.uuid4().hex
     payload = {"id": event_id, "event": event, "created_at": timezone.now().isoformat(), "data": data}
-    subscribed = [w for w in Webhook.objects.filter(is_active=True) if event in (w.events or [])]
-    if not subscribed:  # the usual case: one read, no transaction of its own
+    subscribed = [w for w in active if event in (w.events or [])]
+    if not subscribed:  # one read, no transaction of its own
         return deliveries
     with transaction.atomic():
         for webhook in subscribed:
