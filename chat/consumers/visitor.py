@@ -19,10 +19,11 @@ from chat.i18n import supported_language
 from chat.selectors.messages import message_payload, messages_after
 from chat.selectors.widgets import (
     origin_allowed,
+    recent_widgets,
     session_state,
     visitor_owns_ticket,
     widget_availability,
-    widget_by_key,
+    widget_by_key_recent,
     widget_public_config,
 )
 from chat.services.mail import chat_transcript_send
@@ -51,7 +52,10 @@ class VisitorConsumer(ConversationSocket):
         await super().receive(text_data=text_data, **kwargs)
 
     async def connect(self):
-        self.widget = await db(widget_by_key)(self.scope["url_route"]["kwargs"]["key"])
+        key = self.scope["url_route"]["kwargs"]["key"]
+        known, self.widget = recent_widgets.lookup(key)  # most connects: no thread hop, no query
+        if not known:
+            self.widget = await db(widget_by_key_recent)(key)
         headers = dict(self.scope.get("headers", []))
         origin = headers.get(b"origin", b"").decode("latin-1")
         host = headers.get(b"host", b"").decode("latin-1")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from chat.i18n import widget_labels
@@ -27,6 +29,50 @@ def token_digest(token: str) -> str:
 
 def widget_by_key(key: str) -> ChatWidget | None:
     return ChatWidget.objects.filter(key=key, is_active=True).first()
+
+
+class _RecentWidgets:
+    """Active widgets by key as last read, for the visitor sockets' connect: a thousand visitors
+    arriving would otherwise read the same row a thousand times (a thread-pool hop and a query each).
+    A widget saved or deleted in this process is forgotten at once (signals below); a change made
+    by another process (the admin on another daphne) is seen within FRESH_S. The instances are
+    shared between sockets: read them, never change them."""
+
+    FRESH_S = 5.0
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[float, ChatWidget | None]] = {}
+        self.changes = 0
+
+    def lookup(self, key: str) -> tuple[bool, ChatWidget | None]:
+        read_at, widget = self.entries.get(key, (float("-inf"), None))
+        return time.monotonic() - read_at < self.FRESH_S, widget
+
+    def remember(self, key: str, widget: ChatWidget | None, *, read_at: float, changes: int) -> None:
+        if changes == self.changes:  # no widget was saved while the row was being read
+            if len(self.entries) > 1000:  # unknown keys are remembered too: bound the memory
+                self.entries.clear()
+            self.entries[key] = (read_at, widget)
+
+    def forget(self, **_kwargs) -> None:
+        self.changes += 1
+        self.entries.clear()
+
+
+recent_widgets = _RecentWidgets()
+post_save.connect(recent_widgets.forget, sender=ChatWidget, dispatch_uid="chat-recent-widgets")
+post_delete.connect(recent_widgets.forget, sender=ChatWidget, dispatch_uid="chat-recent-widgets")
+
+
+def widget_by_key_recent(key: str) -> ChatWidget | None:
+    """``widget_by_key`` through ``recent_widgets`` (see there), for code that must not wait on a read."""
+    known, widget = recent_widgets.lookup(key)
+    if known:
+        return widget
+    read_at, changes = time.monotonic(), recent_widgets.changes
+    widget = widget_by_key(key)
+    recent_widgets.remember(key, widget, read_at=read_at, changes=changes)
+    return widget
 
 
 def help_center_widget() -> ChatWidget | None:
