@@ -35,7 +35,8 @@
     return (crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2));
   }
 
-  var CSS = ":host{all:initial}*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif}" +
+  /* [hidden] wins over every display rule below (a flex form with the attribute stayed visible) */
+  var CSS = ":host{all:initial}[hidden]{display:none!important}*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif}" +
     ".launcher{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:var(--c);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;z-index:2147483646}" +
     ".launcher:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #f5b400;outline-offset:2px}" +
     ".panel{position:fixed;bottom:88px;width:370px;max-width:calc(100vw - 24px);height:560px;max-height:calc(100vh - 110px);background:#fff;color:#1b1f24;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.3);display:flex;flex-direction:column;overflow:hidden;z-index:2147483647}" +
@@ -169,7 +170,10 @@
     var cfg = state.config;
     prechat.textContent = "";
     var asksEmail = cfg.email_rule !== "hidden" || !cfg.online;
-    if (state.ticket || (!cfg.ask_name && !asksEmail) || store("prechat")) { prechat.hidden = true; return; }
+    /* no form once the conversation has begun: a ticket, or words the visitor already sent */
+    if (state.ticket || state.outbox.length || (!cfg.ask_name && !asksEmail) || store("prechat")) {
+      prechat.hidden = true; compose.hidden = false; return;
+    }
     if (cfg.ask_name) prechat.append(el("label", {}, T.name), el("input", {name: "name", autocomplete: "name", "aria-label": T.name}));
     if (cfg.email_rule !== "hidden" || !cfg.online) {  /* offline: the answer can come by email */
       var attrs = {name: "email", type: "email", autocomplete: "email", "aria-label": T.email};
@@ -178,7 +182,8 @@
     }
     prechat.append(el("button", {class: "send", type: "submit"}, T.start));
     prechat.hidden = false;
-    compose.hidden = true;
+    /* a required email comes first; otherwise the form is optional and writing starts the chat too */
+    compose.hidden = cfg.email_rule === "required";
   }
   prechat.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -299,6 +304,7 @@
       if (state.status === "closed") showCsat();
     } else if (f.type === "message") {
       if (f.ticket !== state.ticket) { state.ticket = f.ticket; store("ticket", f.ticket); }
+      if (!prechat.hidden) { prechat.hidden = true; compose.hidden = false; }
       var stream = state.streams[f.seq];
       if (stream) { stream.remove(); delete state.streams[f.seq]; }
       if (f.author !== "customer") {
