@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,3 +122,38 @@ def static_site(directory: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+CHROMIUM = os.environ.get("HELMDESK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+
+
+def widget_page(site: Path, desk_url: str, widget_key: str, *, title: str = "Shop", body: str = "") -> None:
+    """The static site's index.html: a page that embeds the widget with its one script tag."""
+    (site / "index.html").write_text(
+        f"<!doctype html><html><head><title>{title}</title></head><body>{body}"
+        f'<script src="{desk_url}/chat/widget.js" data-widget="{widget_key}" async></script></body></html>'
+    )
+
+
+@contextmanager
+def chromium(monkeypatch, desk: Daphne):
+    """A headless Chromium (Playwright); on a failure inside, the end of daphne's log is printed."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        except Exception:
+            print(desk.log.read_text()[-4000:])  # shown by pytest on failure
+            raise
+        finally:
+            browser.close()

@@ -10,8 +10,7 @@ import pytest
 from django.utils import translation
 
 from tests.chat.helpers import make_widget
-from tests.chat.servers import daphne, static_site
-from tests.chat.test_widget_e2e import CHROMIUM, CHROMIUM_ARGS
+from tests.chat.servers import CHROMIUM, chromium, daphne, static_site, widget_page
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,27 +33,14 @@ def test_spanish_widget_shows_spanish_labels(tmp_path, monkeypatch):
     site.mkdir()
     with daphne(tmp_path) as desk, static_site(site) as site_url:
         widget = make_widget(language="es", ask_name=False, email_rule="hidden", allowed_origins=site_url)
-        (site / "index.html").write_text(
-            "<!doctype html><html><head><title>Tienda</title></head><body>"
-            f'<script src="{desk.url}/chat/widget.js" data-widget="{widget.key}" async></script></body></html>'
-        )
-        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        playwright_api = pytest.importorskip("playwright.sync_api")
-        with playwright_api.sync_playwright() as playwright:
-            executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_context().new_page()
-                page.goto(f"{site_url}/index.html")
-                page.locator("button.launcher").click()
-                send = page.locator("section.panel form.compose button.send")
-                send.filter(has_text=want["send"]).wait_for(timeout=30_000)  # after the welcome frame
-                assert page.locator("section.panel").get_attribute("lang") == "es"
-                assert page.locator("button.launcher").get_attribute("aria-label") == want["close"]
-                placeholder = page.locator("section.panel textarea").get_attribute("placeholder")
-                assert placeholder == spanish("Write a message…")
-            except Exception:
-                print(desk.log.read_text()[-4000:])  # shown by pytest on failure
-                raise
-            finally:
-                browser.close()
+        widget_page(site, desk.url, widget.key, title="Tienda")
+        with chromium(monkeypatch, desk) as browser:
+            page = browser.new_context().new_page()
+            page.goto(f"{site_url}/index.html")
+            page.locator("button.launcher").click()
+            send = page.locator("section.panel form.compose button.send")
+            send.filter(has_text=want["send"]).wait_for(timeout=30_000)  # after the welcome frame
+            assert page.locator("section.panel").get_attribute("lang") == "es"
+            assert page.locator("button.launcher").get_attribute("aria-label") == want["close"]
+            placeholder = page.locator("section.panel textarea").get_attribute("placeholder")
+            assert placeholder == spanish("Write a message…")

@@ -16,17 +16,9 @@ from django.test import Client
 from ai.models import AISettings
 from chat.models import ChatSession
 from tests.chat.helpers import make_widget
-from tests.chat.servers import daphne, static_site
+from tests.chat.servers import CHROMIUM, CHROMIUM_ARGS, daphne, static_site
 from tests.conftest import make_agent
 
-CHROMIUM = os.environ.get("HELMDESK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 QUESTION = "How long is the password reset link valid? I requested one this morning."
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.chat.helpers import make_widget
-from tests.chat.servers import daphne, static_site
-from tests.chat.test_widget_e2e import CHROMIUM, CHROMIUM_ARGS
+from tests.chat.servers import CHROMIUM, chromium, daphne, static_site, widget_page
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -26,37 +25,23 @@ def test_prechat_form_only_before_the_conversation(team, tmp_path, monkeypatch):
     site = tmp_path / "site"
     site.mkdir()
     with daphne(tmp_path) as desk, static_site(site) as site_url:
-        widget = make_widget(team=team, ai_first_answer=False, ask_name=True, email_rule="optional",
-                             allowed_origins=site_url)  # fmt: skip
-        (site / "index.html").write_text(
-            "<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>"
-            f'<script src="{desk.url}/chat/widget.js" data-widget="{widget.key}" async></script></body></html>'
-        )
-        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        playwright_api = pytest.importorskip("playwright.sync_api")
-        with playwright_api.sync_playwright() as playwright:
-            executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            try:
-                new_visitor = browser.new_context().new_page()
-                new_visitor.goto(f"{site_url}/index.html")
-                new_visitor.locator("button.launcher").click()
-                new_visitor.locator("form.prechat input[name=name]").wait_for()  # asked first
-                assert new_visitor.locator("form.prechat").is_visible()
+        widget = make_widget(team=team, ask_name=True, email_rule="optional", allowed_origins=site_url)
+        widget_page(site, desk.url, widget.key)
+        with chromium(monkeypatch, desk) as browser:
+            new_visitor = browser.new_context().new_page()
+            new_visitor.goto(f"{site_url}/index.html")
+            new_visitor.locator("button.launcher").click()
+            new_visitor.locator("form.prechat input[name=name]").wait_for()  # asked first
+            assert new_visitor.locator("form.prechat").is_visible()
 
-                typed_early = browser.new_context().new_page()
-                pending = [{"client_id": "early-1", "text": "Where is my order?"}]
-                store = f"helmdesk-chat:{widget.key}:"
-                typed_early.add_init_script(
-                    f"localStorage.setItem({json.dumps(store + 'outbox')}, {json.dumps(json.dumps(pending))});"
-                    f"localStorage.setItem({json.dumps(store + 'open')}, 'true');"
-                )
-                typed_early.goto(f"{site_url}/index.html")
-                typed_early.locator(".msg.customer", has_text="Where is my order?").wait_for()
-                assert not typed_early.locator("form.prechat").is_visible()
-                assert typed_early.locator("section.panel textarea").is_visible()
-            except Exception:
-                print(desk.log.read_text()[-4000:])
-                raise
-            finally:
-                browser.close()
+            typed_early = browser.new_context().new_page()
+            pending = [{"client_id": "early-1", "text": "Where is my order?"}]
+            store = f"helmdesk-chat:{widget.key}:"
+            typed_early.add_init_script(
+                f"localStorage.setItem({json.dumps(store + 'outbox')}, {json.dumps(json.dumps(pending))});"
+                f"localStorage.setItem({json.dumps(store + 'open')}, 'true');"
+            )
+            typed_early.goto(f"{site_url}/index.html")
+            typed_early.locator(".msg.customer", has_text="Where is my order?").wait_for()
+            assert not typed_early.locator("form.prechat").is_visible()
+            assert typed_early.locator("section.panel textarea").is_visible()
