@@ -411,9 +411,13 @@ HELMDESK_AI_COMPETITORS = env_list("HELMDESK_AI_COMPETITORS")
 
 # --- Help-center searches and outreach mail (knowledge gaps, outreach) --------------------------
 # Recorded help-center searches (redacted queries, no IPs) are deleted after this many days.
-# Threads per process that run the vector side of a hybrid search while the request's own connection
-# runs the full-text side (each keeps one database connection open); 0 runs both in one statement.
+# Threads per process that run the vector side and part of the full-text side of a hybrid search while
+# the request's own connection runs the rest (each keeps one database connection open); 0 runs both
+# sides in one statement.
 SEARCH_THREADS = int(os.environ.get("HELMDESK_SEARCH_THREADS", "2"))
+# Knowledge searches as prepared statements (parsed and planned once per connection). Off behind a
+# connection pooler in transaction mode that cannot keep them (PgBouncer before 1.21).
+SEARCH_PREPARED = env_bool("HELMDESK_SEARCH_PREPARED", default=True)
 HELP_SEARCH_RETENTION_DAYS = int(os.environ.get("HELMDESK_HELP_SEARCH_RETENTION_DAYS", "90"))
 # Offered as the mailto: of List-Unsubscribe (mail to it is not processed by Helmdesk: route it to
 # someone who unsubscribes the sender, or leave it empty and only the one-click https link is offered).

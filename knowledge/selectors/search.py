@@ -2,12 +2,12 @@
 
     hits = search("Wie setze ich mein Passwort zurück?", k=5, audience="public")
 
-One SQL statement (after one ``set_config`` for the HNSW scan; the SQL is in ``search_sql``) does
-everything: the pgvector cosine top-N and a BM25 full-text top-N (real IDF and length
-normalisation from term statistics kept up to date on index, title and headings boosted) are
-computed as CTEs over the same filters, fused by reciprocal rank fusion, joined to their articles
-(whose visibility is checked again, so an article unpublished a moment ago never leaks while its
-re-index task is still queued) and highlighted.
+The SQL (``search_sql``) computes the pgvector cosine top-N and a BM25 full-text top-N (real IDF
+and length normalisation from term statistics kept up to date on index, title and headings boosted)
+over the same filters, fuses them by reciprocal rank fusion, joins them to their articles (whose
+visibility is checked again, so an article unpublished a moment ago never leaks while its re-index
+task is still queued) and highlights. ``search_exec`` runs it: prepared statements, and outside a
+transaction the sides on several connections at once.
 
 Why these choices (numbers in docs/retrieval.md):
 - BM25 rather than ``ts_rank_cd``: PostgreSQL's own ranks know no IDF, so a chunk sharing three
@@ -28,28 +28,22 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 from django.conf import settings
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    DatabaseError,
-    InterfaceError,
-    OperationalError,
-    connection,
-    connections,
-    transaction,
-)
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from gateway.embeddings import Embedder, EmbeddingModelError, get_embedder, normalise
 from gateway.llm.errors import LLMError
 from knowledge.indexing.index import SEARCH_CONFIGS, search_config_for
-from knowledge.selectors.search_sql import build_sql, side_sql
+from knowledge.selectors.search_exec import (  # noqa: F401 (release_search_connections: public here)
+    parallel_sides_allowed,
+    release_search_connections,
+    run_search,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +168,7 @@ def search(
         prepared = _prepare(
             query, history or (), mode=mode, language=language, tuning=tuning, embedder=embedder
         )
-    rows = _run(
+    rows = run_search(
         prepared, k=k, audience=audience, language=language, category_id=category_id, mode=mode,
         tuning=tuning, prefer_language=prefer_language, snippets=snippets,
     )  # fmt: skip
@@ -260,115 +254,6 @@ def _prepare(
         query_weights=tuple(text_weights),
         configs=configs,
     )
-
-
-def _run(prepared: _Query, *, mode: Mode, tuning: SearchTuning, **options) -> list[dict]:
-    if mode == "hybrid" and parallel_sides_allowed():
-        try:
-            return _run_sides_in_parallel(prepared, tuning=tuning, **options)
-        except (
-            DatabaseError
-        ) as exc:  # a broken side connection, a restarted server: one statement still works
-            logger.warning("search: parallel sides failed (%s); searching in one statement", exc)
-    sql, params = build_sql(prepared, mode=mode, tuning=tuning, **options)
-    # No savepoint inside a caller's transaction: the search is two statements, nothing to roll back.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        if mode != "fulltext":
-            _set_hnsw_options(cursor, params["depth"], tuning)
-        cursor.execute(sql, params)
-        return _dict_rows(cursor)
-
-
-def _set_hnsw_options(cursor, depth: int, tuning: SearchTuning) -> None:
-    # ef_search bounds the HNSW candidate list: it must cover the depth we ask for; the iterative
-    # scan keeps going when filters (audience, language, category) reject rows. Local to the transaction.
-    cursor.execute(
-        "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
-        [str(max(tuning.ef_search_min, depth * 2))],
-    )
-
-
-def _dict_rows(cursor) -> list[dict]:
-    columns = [col.name for col in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
-def parallel_sides_allowed() -> bool:
-    """The two sides of a hybrid search run on two connections at once (the vector side on a
-    search thread's own connection) when that connection sees the same data: not inside a
-    transaction, whose uncommitted rows another connection cannot see. ``HELMDESK_SEARCH_THREADS=0``
-    switches it off."""
-    return settings.SEARCH_THREADS > 0 and not connection.in_atomic_block
-
-
-_side_pool: ThreadPoolExecutor | None = None
-_side_connections: list = []  # each search thread's connection wrapper, so they can be closed from outside
-_side_lock = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _side_pool
-    with _side_lock:
-        if _side_pool is None:
-            _side_pool = ThreadPoolExecutor(
-                max_workers=settings.SEARCH_THREADS, thread_name_prefix="search-side"
-            )
-        return _side_pool
-
-
-def release_search_connections() -> None:
-    """Close the search threads' database connections (they reopen on the next search). For code
-    that switches or drops the database (evaluation runs, tests), while no search is running."""
-    with _side_lock:
-        for wrapper in _side_connections:
-            wrapper.close()
-
-
-def _run_sides_in_parallel(prepared: _Query, *, tuning: SearchTuning, **options) -> list[dict]:
-    """Hybrid search in three statements, the first two at the same time: the HNSW top-N on a
-    search thread, the BM25 top-N here; then one statement fuses them, checks visibility and
-    highlights. The wall time is the slower side instead of the sum of both."""
-    side_options = {key: options[key] for key in ("k", "audience", "language", "category_id")}
-    vector_sql, vector_params = side_sql(prepared, "vector", tuning=tuning, **side_options)
-    vector_rows = _pool().submit(_vector_side, vector_sql, vector_params, tuning)
-    text_sql, text_params = side_sql(prepared, "text", tuning=tuning, **side_options)
-    with connection.cursor() as cursor:
-        cursor.execute(text_sql, text_params)
-        text_rows = cursor.fetchall()
-    sides = {"vector": vector_rows.result(), "text": text_rows}
-    sql, params = build_sql(prepared, mode="hybrid", tuning=tuning, sides=sides, **options)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _dict_rows(cursor)
-
-
-def _vector_side(sql: str, params: dict, tuning: SearchTuning) -> list[tuple]:
-    """Runs on a search thread, whose connection stays open between searches (no request ends
-    there to close it); a connection to another database than the configured one (an evaluation
-    switched databases) is closed first, and one the server dropped is replaced once."""
-    _adopt_thread_connection()
-    try:
-        return _vector_query(sql, params, tuning)
-    except (InterfaceError, OperationalError):
-        connection.close()
-        return _vector_query(sql, params, tuning)
-
-
-def _adopt_thread_connection() -> None:
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    with _side_lock:
-        if not any(known is wrapper for known in _side_connections):
-            wrapper.inc_thread_sharing()  # release_search_connections closes it from another thread
-            _side_connections.append(wrapper)
-    if wrapper.connection is not None and wrapper.connection.info.dbname != wrapper.settings_dict["NAME"]:
-        wrapper.close()
-
-
-def _vector_query(sql: str, params: dict, tuning: SearchTuning) -> list[tuple]:
-    with transaction.atomic(), connection.cursor() as cursor:
-        _set_hnsw_options(cursor, params["depth"], tuning)
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _hit(row: dict) -> SearchHit:

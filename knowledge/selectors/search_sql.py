@@ -150,20 +150,11 @@ def _text_top(where: str) -> str:
     ``ts_filter`` cut it down to the query's lexemes in C before anything is unnested (a chunk has
     ~100 distinct lexemes, a query a handful), and the title/heading positions (weight A) are counted
     from the A-only part of the vector. The query terms' weights (w x IDF) come as arrays aligned
-    with the sorted lexemes, so scoring a candidate needs no join."""
+    with the sorted lexemes, so scoring a candidate needs no join with the terms; its matched
+    lexemes are joined laterally and summed by one grouping (no subquery per candidate)."""
     return f"""
-        SELECT c.id, (
-            SELECT sum(c.weights[x.i] * (x.tf * (%(k1)s + 1))
-                       / (x.tf + %(k1)s * (1 - %(b)s + %(b)s * c.len / c.avg_length)))
-            FROM (
-                SELECT array_position(c.lexemes, v.lexeme) AS i,
-                       cardinality(v.positions) + (%(title_boost)s - 1) * coalesce((
-                           SELECT cardinality(a.positions) FROM unnest(c.matched_title) AS a
-                           WHERE a.lexeme = v.lexeme
-                       ), 0) AS tf
-                FROM unnest(c.matched) AS v
-            ) x
-        ) AS rank
+        SELECT c.id, sum(c.weights[array_position(c.lexemes, v.lexeme)] * (v.tf * (%(k1)s + 1))
+                         / (v.tf + %(k1)s * (1 - %(b)s + %(b)s * c.len / c.avg_length))) AS rank
         FROM (
             SELECT c.id, c.lexemes, c.weights, c.avg_length, length(c.sv) AS len,
                    ts_filter(setweight(c.sv, 'B', c.lexemes), '{{b}}') AS matched,
@@ -176,21 +167,34 @@ def _text_top(where: str) -> str:
                 WHERE c.search_vector @@ tsq_match.match AND {where}
                 LIMIT %(max_candidates)s
             ) c
+            OFFSET 0
         ) c
+        LEFT JOIN LATERAL (
+            SELECT m.lexeme,
+                   cardinality(m.positions) + (%(title_boost)s - 1) * coalesce(cardinality(t.positions), 0) AS tf
+            FROM unnest(c.matched) AS m LEFT JOIN unnest(c.matched_title) AS t ON t.lexeme = m.lexeme
+        ) v ON TRUE
+        GROUP BY c.id
         ORDER BY rank DESC NULLS LAST, c.id LIMIT %(depth)s"""  # noqa: S608 (fixed fragments)
 
 
 def side_sql(
-    prepared, side: str, *, k: int, audience: str, language, category_id, tuning
+    prepared, side: str, *, k: int, audience: str, language, category_id, tuning, part=(0, 1)
 ) -> tuple[str, dict]:
-    """One side of a hybrid search as its own statement (the parallel path runs the two sides on two
-    connections at once): ``vector`` gives (id, dist), ``text`` gives (id, rank), best first."""
+    """One side of a hybrid search as its own statement (the parallel path runs the sides on several
+    connections at once): ``vector`` gives (id, dist), ``text`` gives (id, rank), best first.
+    ``part=(i, n)``: only the full-text candidates whose id is i modulo n (at most 1/n of
+    ``max_candidates`` of them), so n connections can score the candidates of one search."""
     where, params = _parameters(
         prepared, k=k, audience=audience, language=language, category_id=category_id, mode="hybrid",
         tuning=tuning, prefer_language=None, with_vector=side == "vector",
     )  # fmt: skip
     if side == "vector":
         return _vector_top(where), params
+    index, parts = part
+    if parts > 1:
+        where += " AND mod(c.id, %(parts)s) = %(part)s"
+        params.update(parts=parts, part=index, max_candidates=-(-tuning.max_candidates // parts))
     sql = f"WITH {_TEXT_CTES}, txt AS ({_text_top(where)}) SELECT id, rank FROM txt WHERE rank IS NOT NULL"  # noqa: S608
     return sql, params
 
