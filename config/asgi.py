@@ -7,10 +7,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from django.urls import re_path  # noqa: E402
+from django.urls import get_resolver, re_path  # noqa: E402
 
 from config.routing import public_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
 from core.client_ip import TrustedProxyMiddleware  # noqa: E402
+from core.gc_freeze import freeze_startup_heap  # noqa: E402
 from core.ws_origin import SameOriginValidator  # noqa: E402
 
 # The client address behind the trusted reverse proxies (HELMDESK_TRUSTED_PROXIES), for every scope.
@@ -31,3 +32,8 @@ application = TrustedProxyMiddleware(
         }
     )
 )
+
+# The URL configuration (and the views it imports) loads now rather than on the first request; then
+# everything loaded lives as long as the process: keep full collections from walking it.
+get_resolver().url_patterns  # noqa: B018 (imports the views)
+freeze_startup_heap()

@@ -12,6 +12,7 @@ class HelpdeskConfig(AppConfig):
         # allows once every app is set up.
         from django.contrib.auth.signals import user_logged_out
 
+        from core import gc_freeze
         from core.views import register_agent_lookup
         from helpdesk import csat_hooks, db_checks, events, webhook_hooks  # noqa: F401  (db_checks: pgvector check)
         from helpdesk.selectors.access import agent_for
@@ -21,4 +22,5 @@ class HelpdeskConfig(AppConfig):
         webhook_hooks.register()
         csat_hooks.register()
         report_rollup.register()
+        gc_freeze.register()  # django-q2 workers freeze their start-up heap once spawned
         user_logged_out.connect(events.session_sockets_close, dispatch_uid="helpdesk-close-sockets")
