@@ -5,8 +5,9 @@
     .venv/bin/python bench/chat_load.py --url http://localhost:8000 --widget KEY --origin https://site
 
 Without --url it creates the database `bench_chat` on the same server (embedded, or DATABASE_URL's),
-migrates it, adds a widget with the AI off, starts daphne on a free port (tasks inline, AI inbound
-off, rate limits raised for one IP) and drops the database at the end unless --keep.
+migrates it, adds a widget with the AI off, starts daphne on a free port (tasks queued for a worker
+and not run, AI inbound off, rate limits raised for one IP) and drops the database at the end unless
+--keep.
 
 Every client connects, says hello, then sends --messages messages (each with its own client id)
 spread over --duration seconds. A message is delivered when the server sends it back with its

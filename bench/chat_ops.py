@@ -11,7 +11,8 @@ visitors, runs the three operations the visitor socket (chat/consumers/visitor.p
 the same calls on the same thread pool (`db()`), including the channel layer's group membership and
 relay:
 
-- hello: the widget by key (on connect), then `_hello` for a visitor with no token (a new visitor);
+- hello: the widget by key as connect finds it (`recent_widgets`: read once every few seconds), then
+  `_hello` for a visitor with no token (a new visitor);
 - first message: `_receive_and_read` of the visitor's first words (creates the conversation's ticket)
   and the read of its messages once the socket joined the conversation;
 - follow-up: `_receive_and_read` of the next message (the acknowledgement needs no read).
@@ -147,12 +148,14 @@ async def visitor_ops(n: int, key: str, calls: Calls, layer, record) -> None:
     from chat.consumers.visitor import _hello, _receive_and_read
     from chat.groups import conversation_group
     from chat.selectors.messages import messages_after
-    from chat.selectors.widgets import widget_by_key, widget_public_config
+    from chat.selectors.widgets import recent_widgets, widget_by_key_recent, widget_public_config
 
     channel = await layer.new_channel()
 
     started = time.process_time()
-    widget = await calls(widget_by_key)(key)
+    known, widget = recent_widgets.lookup(key)  # as the socket's connect: most connects read nothing
+    if not known:
+        widget = await calls(widget_by_key_recent)(key)
     identified, session, owns, availability = await calls(_hello)(
         widget=widget, token="", name="", email="", signature="", asked=0
     )

@@ -1,7 +1,7 @@
 """Turn ticketing hooks into webhook events (registered in HelpdeskConfig.ready)."""
 
 from core import hooks
-from helpdesk.services.webhooks import ticket_payload, webhooks_emit
+from helpdesk.services.webhooks import ticket_payload, webhooks_emit, webhooks_known_none
 
 
 def _ticket_created(ticket):
@@ -9,6 +9,8 @@ def _ticket_created(ticket):
 
 
 def _ticket_updated(ticket, changed):
+    if webhooks_known_none():  # the usual case: nothing to send, so no need to read the ticket again
+        return
     ticket.refresh_from_db()
     webhooks_emit(event="ticket.updated", data={"ticket": ticket_payload(ticket), "changed": sorted(changed)})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -48,16 +49,19 @@ def ticket_triage_text(*, ticket: Ticket, message: Message | None = None) -> str
 
 
 def message_reopened_ticket(*, ticket: Ticket, message: Message) -> bool:
-    """Whether `message` (a later customer message) reopened a solved / pending / on-hold ticket."""
+    """Whether `message` (a later customer message) reopened a solved / pending / on-hold ticket.
+    Asked on every customer message: in plain SQL (the ORM spent several times the query's own cost
+    building it), the same test as TicketEvent.objects.filter(ticket_id=..., field="status",
+    after=OPEN, before__in=REOPENED_FROM, created_at__gte=message.created_at).exists()."""
     if message.seq <= 1:
         return False
-    return TicketEvent.objects.filter(
-        ticket_id=ticket.pk,
-        field="status",
-        after=TicketStatus.OPEN,
-        before__in=REOPENED_FROM,
-        created_at__gte=message.created_at,
-    ).exists()
+    sql = (
+        f'SELECT 1 FROM "{TicketEvent._meta.db_table}" WHERE ticket_id = %s AND field = %s AND after = %s '  # noqa: S608
+        f"AND before IN ({', '.join(['%s'] * len(REOPENED_FROM))}) AND created_at >= %s LIMIT 1"
+    )  # the model's table; values are bound
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ticket.pk, "status", TicketStatus.OPEN, *REOPENED_FROM, message.created_at])
+        return cursor.fetchone() is not None
 
 
 def tickets_needing_triage(queryset: QuerySet[Ticket] | None = None) -> QuerySet[Ticket]:

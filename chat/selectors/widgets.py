@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Max
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from chat.i18n import widget_labels
 from chat.models import AgentChatCapacity, ChatSession, ChatWidget, Visitor
+from chat.selectors.recent import RecentReads
 from core.business_time import BusinessCalendar
-from helpdesk.models import SLAPolicy, Ticket
+from helpdesk.models import Holiday, SLAPolicy, TeamMembership, Ticket
 from helpdesk.services.sla import calendar_for
 
 ONLINE_WINDOW = dt.timedelta(seconds=90)
@@ -173,12 +175,13 @@ def visitor_owns_ticket(*, visitor: Visitor, ticket_id: int) -> bool:
     return ChatSession.objects.filter(visitor=visitor, ticket_id=ticket_id).exists()
 
 
-def agents_online(*, widget: ChatWidget) -> bool:
-    """Someone who can take the widget's chats has the chat queue open (or had, moments ago)."""
-    seen = AgentChatCapacity.objects.filter(last_seen_at__gte=timezone.now() - ONLINE_WINDOW)
-    if widget.team_id:
-        seen = seen.filter(agent__teams=widget.team_id)
-    return seen.exists()
+def agents_last_seen(*, team_id: int | None) -> dt.datetime | None:
+    """When an agent who can take the team's chats (any agent: no team) last had the chat queue open:
+    they count as online for ONLINE_WINDOW after that."""
+    seen = AgentChatCapacity.objects.all()
+    if team_id:
+        seen = seen.filter(agent__teams=team_id)
+    return seen.aggregate(latest=Max("last_seen_at"))["latest"]
 
 
 def business_calendar_for(widget: ChatWidget) -> BusinessCalendar | None:
@@ -194,6 +197,21 @@ def business_calendar_for(widget: ChatWidget) -> BusinessCalendar | None:
     return calendar if calendar.has_open_hours() else None
 
 
+# What `widget_availability` reads on every hello (and every new conversation whose socket has no
+# recent answer): the team's business calendar and when its agents were last seen, for all the
+# widget's visitors at once. Forgotten on any change to the policies, holidays, teams' agents and
+# chat presence made in this process (agent_presence_touch forgets too); another process's changes
+# (an agent opening the queue on another daphne) are seen within AVAILABILITY_FRESH_S.
+AVAILABILITY_FRESH_S = 2.0
+recent_availability = RecentReads(AVAILABILITY_FRESH_S)
+for _sender in (SLAPolicy, Holiday, SLAPolicy.teams.through, AgentChatCapacity, TeamMembership):
+    post_save.connect(recent_availability.forget, sender=_sender, dispatch_uid="chat-recent-availability")
+    post_delete.connect(recent_availability.forget, sender=_sender, dispatch_uid="chat-recent-availability")
+for _sender in (SLAPolicy.teams.through, TeamMembership):
+    m2m_changed.connect(recent_availability.forget, sender=_sender, dispatch_uid="chat-recent-availability")
+post_migrate.connect(recent_availability.forget, dispatch_uid="chat-recent-availability")  # a flush
+
+
 @dataclass(frozen=True)
 class Availability:
     online: bool
@@ -201,13 +219,18 @@ class Availability:
 
 
 def widget_availability(*, widget: ChatWidget, now: dt.datetime | None = None) -> Availability:
-    """Offline outside the business hours (when the widget follows them) or with no agent online."""
+    """Offline outside the business hours (when the widget follows them) or with no agent online.
+    Reads through `recent_availability` (see there)."""
     now = now or timezone.now()
     if widget.use_business_hours:
-        calendar = business_calendar_for(widget)
+        calendar = recent_availability.get(
+            ("calendar", widget.team_id), lambda: business_calendar_for(widget)
+        )
         if calendar is not None and not calendar.is_open(now):
             return Availability(False, "hours")
-    if not agents_online(widget=widget):
+    team_id = widget.team_id or None
+    last_seen = recent_availability.get(("seen", team_id), lambda: agents_last_seen(team_id=team_id))
+    if last_seen is None or last_seen < timezone.now() - ONLINE_WINDOW:
         return Availability(False, "agents")
     return Availability(True)
 

@@ -8,10 +8,12 @@ and `note_add` below (internal notes).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models.expressions import RawSQL
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from core.errors import ApplicationError
@@ -45,8 +47,38 @@ def message_post(*, ticket: Ticket, **fields) -> Message:
 
 def ticket_lock(ticket_id: int) -> Ticket:
     """The ticket's row, locked until the transaction ends (the search vector, which only grows, is
-    left unread: it loads on access)."""
-    return Ticket.objects.select_for_update().defer("search_vector").get(pk=ticket_id)
+    left unread: it loads on access). Every message takes it: in plain SQL (building the ORM's query
+    cost several times running it), as Ticket.objects.select_for_update().defer("search_vector")
+    .get(pk=ticket_id) loads it: the same deferred instance, the same errors."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+    sql, names, converters = _ticket_lock_plan()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ticket_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Ticket.DoesNotExist(f"{Ticket._meta.object_name} matching query does not exist.")
+    values = list(row)
+    for index, expression, field_converters in converters:  # none for Ticket's fields today
+        for converter in field_converters:
+            values[index] = converter(values[index], expression, connection)
+    return Ticket.from_db(DEFAULT_DB_ALIAS, names, values)
+
+
+@functools.cache
+def _ticket_lock_plan() -> tuple[str, list[str], list[tuple]]:
+    """`ticket_lock`'s statement (column and table names from the model; the value is bound), the
+    fields it loads and the converters the ORM would apply to them."""
+    fields = [field for field in Ticket._meta.concrete_fields if field.attname != "search_vector"]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    sql = f"SELECT {columns} FROM {connection.ops.quote_name(Ticket._meta.db_table)} WHERE id = %s FOR UPDATE"  # noqa: S608
+    converters = []
+    for index, field in enumerate(fields):
+        expression = field.get_col(Ticket._meta.db_table)
+        found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+        if found:
+            converters.append((index, expression, found))
+    return sql, [field.attname for field in fields], converters
 
 
 def message_append(

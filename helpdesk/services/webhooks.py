@@ -84,6 +84,11 @@ post_save.connect(_none_active.forget, sender=Webhook, dispatch_uid="webhooks-no
 post_delete.connect(_none_active.forget, sender=Webhook, dispatch_uid="webhooks-none-active")
 
 
+def webhooks_known_none() -> bool:
+    """No active webhook, as last read (see `_NoneActive`; no query): `webhooks_emit` sends nothing."""
+    return _none_active.known()
+
+
 def webhooks_emit(*, event: str, data: dict) -> list[WebhookDelivery]:
     """Record one delivery per subscribed webhook and queue it after commit."""
     from django_q.tasks import async_task

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django_q.tasks import async_task
 
-from outreach.selectors import open_incidents
+from outreach.selectors import any_incident_open
 from outreach.services.triggers import theme_spike_fire
 
 THEME_SPIKE_HOOK = "theme_spiked"
 
 
 def on_ticket_created(ticket) -> None:
-    if open_incidents().exists():
+    if any_incident_open():
         async_task("outreach.tasks.incident_link", ticket.pk, task_name=f"incident-link-{ticket.pk}")
 
 

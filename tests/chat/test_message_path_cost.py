@@ -5,16 +5,18 @@ plain query whose payloads are those of the messages themselves."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chat.models import ChatSession
 from chat.selectors.messages import message_payload, messages_after
 from chat.selectors.widgets import latest_sessions, session_hint, session_state
-from chat.services.sessions import chat_close, chat_message_receive
+from chat.services.sessions import chat_close, chat_message_receive, session_attach
 from chat.services.visitors import visitor_identify
-from helpdesk.models import Agent, Message
-from helpdesk.services.messages import message_post
+from helpdesk.models import Agent, Message, Ticket
+from helpdesk.services.messages import message_post, ticket_lock
 from tests.chat.helpers import make_widget
 from tests.conftest import make_agent
 
@@ -135,3 +137,45 @@ def test_the_latest_session_reads_give_what_the_orm_gives():
             assert hint.widget_id == widget.pk  # a deferred field loads on access
         if latest is not None:
             latest.delete()  # then the closed conversation with its ticket is the latest
+
+
+def test_a_session_is_attached_only_to_a_ticket_no_session_has():
+    widget = make_widget()
+    visitor = visitor_identify(widget=widget).visitor
+    message = chat_message_receive(visitor=visitor, text="One", client_id="a", offline=False)
+    taken = ChatSession.objects.get(ticket_id=message.ticket_id)
+    spare = ChatSession.objects.create(widget=widget, visitor=visitor, status=ChatSession.Status.WAITING)
+    session_attach(session_id=spare.pk, ticket_id=message.ticket_id)  # another session has it: unchanged
+    spare.refresh_from_db()
+    assert spare.ticket_id is None
+    other = chat_message_receive(
+        visitor=visitor_identify(widget=widget).visitor, text="Two", client_id="b", offline=False
+    )
+    session_attach(session_id=taken.pk, ticket_id=other.ticket_id)  # this session has a ticket: unchanged
+    taken.refresh_from_db()
+    assert taken.ticket_id == message.ticket_id
+    ChatSession.objects.filter(ticket_id=other.ticket_id).update(ticket=None)
+    session_attach(session_id=spare.pk, ticket_id=other.ticket_id)  # both free: attached
+    spare.refresh_from_db()
+    assert spare.ticket_id == other.ticket_id
+
+
+def test_the_ticket_a_message_locks_is_what_the_orm_loads():
+    widget = make_widget()
+    visitor = visitor_identify(widget=widget).visitor
+    ticket_id = chat_message_receive(visitor=visitor, text="One", client_id="a", offline=False).ticket_id
+    Ticket.objects.filter(pk=ticket_id).update(first_response_at=timezone.now(), ai_summary="Short")
+    with pytest.raises(TransactionManagementError):
+        ticket_lock(ticket_id)  # as select_for_update: only inside a transaction
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            locked = ticket_lock(ticket_id)
+        orm = Ticket.objects.select_for_update().defer("search_vector").get(pk=ticket_id)
+        with pytest.raises(Ticket.DoesNotExist):
+            ticket_lock(ticket_id + 1000)
+    assert len(captured.captured_queries) == 1 and captured.captured_queries[0]["sql"].endswith("FOR UPDATE")
+    assert locked.get_deferred_fields() == orm.get_deferred_fields() == {"search_vector"}
+    fields = [f.attname for f in Ticket._meta.concrete_fields if f.attname != "search_vector"]
+    assert [getattr(locked, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert locked._state.adding is False and locked._state.db == orm._state.db
+    assert locked.search_vector == orm.search_vector  # loads on access
