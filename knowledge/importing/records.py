@@ -3,7 +3,8 @@
 Readers (files.py, jsonl.py, crawler.py) yield `ImportRecord`s for good items and `Skipped` for bad
 ones; `import_records` writes each record in its own transaction through the article services, so one
 bad item never aborts the batch, and keeps a summary. A record is matched to an existing article by
-(source, external_id); a content hash decides between "updated" and "unchanged".
+(source, external_id); a content hash decides between "updated" and "unchanged". Articles that link
+to the new ones are re-rendered once at the end of the import, not once per new article.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -20,7 +21,7 @@ from tqdm import tqdm
 
 from core.errors import ApplicationError
 from knowledge.models import Article
-from knowledge.services.articles import article_create, article_update
+from knowledge.services.articles import article_create, article_update, articles_refresh_linking
 from knowledge.services.categories import category_get_or_create
 
 logger = logging.getLogger(__name__)
@@ -86,26 +87,37 @@ def import_records(
     progress: bool = False,
     total: int | None = None,
     description: str = "import",
+    on_saved: Callable[[Article], None] | None = None,
 ) -> ImportSummary:
+    """``on_saved`` is called with each created or updated article once its own transaction ended
+    (kb_import embeds them while the import goes on)."""
     summary = ImportSummary()
+    new_public: list[Article] = []
     bar = tqdm(items, total=total, desc=description, unit="doc", disable=not progress, leave=False)
-    for item in bar:
-        if isinstance(item, Skipped):
-            summary.skipped.append(item)
-            continue
-        try:
-            outcome, article = _import_one(item, source=source, publish=publish, actor=actor)
-        except ApplicationError as exc:
-            summary.skipped.append(Skipped(item.external_id, exc.message))
-            continue
-        except Exception as exc:  # one broken record must not abort the batch; it is reported
-            logger.exception("import of %s failed", item.external_id)
-            summary.skipped.append(Skipped(item.external_id, f"error: {exc.__class__.__name__}: {exc}"))
-            continue
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
-        if outcome != "unchanged":
-            summary.articles.append(article.pk)
-    bar.close()
+    try:
+        for item in bar:
+            if isinstance(item, Skipped):
+                summary.skipped.append(item)
+                continue
+            try:
+                outcome, article = _import_one(item, source=source, publish=publish, actor=actor)
+            except ApplicationError as exc:
+                summary.skipped.append(Skipped(item.external_id, exc.message))
+                continue
+            except Exception as exc:  # one broken record must not abort the batch; it is reported
+                logger.exception("import of %s failed", item.external_id)
+                summary.skipped.append(Skipped(item.external_id, f"error: {exc.__class__.__name__}: {exc}"))
+                continue
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            if outcome == "created" and article.is_public:
+                new_public.append(Article(pk=article.pk, slug=article.slug))  # all the refresh needs
+            if outcome != "unchanged":
+                summary.articles.append(article.pk)
+                if on_saved is not None:
+                    on_saved(article)
+    finally:
+        bar.close()
+        articles_refresh_linking(articles=new_public)
     return summary
 
 
@@ -133,6 +145,7 @@ def _import_one(record: ImportRecord, *, source: str, publish: bool, actor) -> t
             external_id=external_id,
             source_url=record.source_url[:1000],
             content_hash=content_hash,
+            refresh_linking=False,  # once for the whole import, in import_records
         )
         return "created", article
     if existing.content_hash == content_hash:

@@ -9,6 +9,7 @@ Chunks whose embedded text and model are unchanged keep their stored vector.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -99,10 +100,13 @@ def article_index(article_id: int, *, embedder: Embedder | None = None) -> Index
     return result
 
 
+BULK_BATCH = 64  # chunks per embedding call: the model's own batch; small enough for a short last write
+
+
 def articles_index_bulk(
-    article_ids: list[int], *, embedder: Embedder | None = None, batch: int = 256, progress=None
+    article_ids: list[int], *, embedder: Embedder | None = None, batch: int = BULK_BATCH, progress=None
 ) -> list[IndexResult]:
-    """Index many articles with full embedding batches (eval loads, kb_import, kb_reindex --all).
+    """Index many articles in embedding batches of about ``batch`` chunks (eval loads, kb_reindex).
 
     Vectors are always recomputed. ``progress`` is a callable taking the number of chunks embedded.
     While the model embeds one batch, a writer thread stores the previous one (its own database
@@ -110,27 +114,37 @@ def articles_index_bulk(
     the model's and the run goes at the model's rate. Inside a transaction (a caller's atomic block,
     a test) the writes stay on the caller's connection, one batch after the other.
     """
+    articles = list(Article.objects.filter(pk__in=article_ids).order_by("pk"))
+    return articles_index_stream([articles], embedder=embedder, batch=batch, progress=progress)
+
+
+def articles_index_stream(
+    arrivals: Iterable[Sequence[Article]],
+    *,
+    embedder: Embedder | None = None,
+    batch: int = BULK_BATCH,
+    progress=None,
+) -> list[IndexResult]:
+    """Index articles as they arrive, in groups (kb_import hands over what it has written so far).
+
+    Each group is chunked and embedded in batches of about ``batch`` chunks (an article is never
+    split); the writes follow ``articles_index_bulk``'s pipeline. Unpublished articles are skipped.
+    """
     embedder = embedder or get_embedder()
-    plans = [_plan(a) for a in Article.objects.filter(pk__in=article_ids).order_by("pk") if is_indexable(a)]
-    batches: list[list[_Plan]] = [[]]
-    for plan in plans:
-        if batches[-1] and sum(len(p.texts) for p in batches[-1]) >= batch:
-            batches.append([])
-        batches[-1].append(plan)
     results: list[IndexResult] = []
     threaded = not connection.in_atomic_block
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-index-writer") as writer:
         written = []
-        for pending in batches:
-            texts = [text for p in pending for text in p.texts]
-            vectors = embedder.embed_published(texts) if texts else []
-            if threaded:
-                written.append(writer.submit(_write_batch, pending, vectors, embedder.name))
-            else:
-                results += _write_batch(pending, vectors, embedder.name)
-            if progress and texts:
-                progress(len(texts))
         try:
+            for pending in _plan_batches(arrivals, batch):
+                texts = [text for p in pending for text in p.texts]
+                vectors = embedder.embed_published(texts) if texts else []
+                if threaded:
+                    written.append(writer.submit(_write_batch, pending, vectors, embedder.name))
+                else:
+                    results += _write_batch(pending, vectors, embedder.name)
+                if progress and texts:
+                    progress(len(texts))
             for future in written:
                 results += future.result()
         finally:
@@ -138,6 +152,23 @@ def articles_index_bulk(
                 writer.submit(lambda: connection.close()).result()  # the writer thread's own connection
     refresh_term_stats()
     return results
+
+
+def _plan_batches(arrivals: Iterable[Sequence[Article]], size: int) -> Iterator[list[_Plan]]:
+    """Plans in batches of about ``size`` chunks; a group that arrived is never held back for the next."""
+    for group in arrivals:
+        pending: list[_Plan] = []
+        chunks = 0
+        for article in group:
+            if not is_indexable(article):
+                continue
+            if pending and chunks >= size:
+                yield pending
+                pending, chunks = [], 0
+            pending.append(_plan(article))
+            chunks += len(pending[-1].texts)
+        if pending:
+            yield pending
 
 
 def _write_batch(pending: list[_Plan], vectors, model_name: str) -> list[IndexResult]:

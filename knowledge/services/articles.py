@@ -5,6 +5,8 @@ decides from its status and audience what to index (and removes chunks of unpubl
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
@@ -32,6 +34,7 @@ CONTENT_FIELDS = ("title", "summary", "body_md")
 RESERVED_SLUGS = frozenset({"search", "sitemap-xml", "c", "assets", "feedback", "new", "preview", "upload"})
 TRACKED_FIELDS = ("slug", "category", "language", "internal_only", "translation_of", "position")
 _UNSET = object()
+_MENTION = re.compile(r"(?:\[\[|/help/)([A-Za-z0-9_-]+)")
 
 
 class ArticleError(ApplicationError):
@@ -57,7 +60,10 @@ def article_create(
     external_id: str = "",
     source_url: str = "",
     content_hash: str = "",
+    refresh_linking: bool = True,
 ) -> Article:
+    """``refresh_linking=False`` leaves the articles that link to this one to the caller, which then
+    calls ``articles_refresh_linking`` once for many new articles (an import)."""
     title = _clean_title(title)
     user = actor_user(actor)
     article = Article(
@@ -83,9 +89,9 @@ def article_create(
         article.published_at = timezone.now()
     article.body_html = _render(article.body_md)
     article.save()
-    _revision_add(article=article, user=user, note=note or _("Created"))
+    _revision_add(article=article, user=user, note=note or _("Created"), number=1)  # a new article's first
     _event(article, actor, "created", "", article.status)
-    if article.is_public:
+    if article.is_public and refresh_linking:
         _refresh_linking_articles(article)
     _after_change(article)
     return article
@@ -238,11 +244,12 @@ def _status_set(*, article: Article, actor, status: str) -> Article:
     return article
 
 
-def _revision_add(*, article: Article, user, note: str) -> ArticleRevision:
-    last = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+def _revision_add(*, article: Article, user, note: str, number: int | None = None) -> ArticleRevision:
+    if number is None:
+        number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return ArticleRevision.objects.create(
         article=article,
-        number=last + 1,
+        number=number,
         title=article.title,
         summary=article.summary,
         body_md=article.body_md,
@@ -286,6 +293,33 @@ def _refresh_linking_articles(article: Article, extra_slugs=()) -> None:
         mentions = Q(body_md__contains=f"[[{slug}") | Q(body_md__contains=f"/help/{slug}")
         for linking in Article.objects.filter(mentions).exclude(pk=article.pk):
             article_rerender(article=linking)
+
+
+@transaction.atomic
+def articles_refresh_linking(*, articles: Iterable[Article]) -> int:
+    """``_refresh_linking_articles`` for many new public articles in one pass, with the same end
+    result as calling it once per article: every article that mentions one of their slugs (other
+    than its own) is re-rendered. Returns how many articles were re-rendered."""
+    targets = {article.slug: article.pk for article in articles}
+    if not targets:
+        return 0
+    candidates = Article.objects.filter(Q(body_md__contains="[[") | Q(body_md__contains="/help/"))
+    refreshed = 0
+    for linking in candidates.order_by("pk").only("pk", "body_md", "body_html"):
+        mentioned = _mentioned_prefixes(linking.body_md)
+        if any(targets.get(slug, linking.pk) != linking.pk for slug in mentioned):
+            article_rerender(article=linking)
+            refreshed += 1
+    return refreshed
+
+
+def _mentioned_prefixes(body_md: str) -> set[str]:
+    """Every s such that the body contains "[[s" or "/help/s", s a slug-like string (the test
+    `_refresh_linking_articles` makes in SQL, for slugs, which are [a-z0-9_-])."""
+    prefixes = set()
+    for token in _MENTION.findall(body_md):
+        prefixes.update(token[:end] for end in range(1, len(token) + 1))
+    return prefixes
 
 
 def _after_change(article: Article) -> None:
@@ -344,6 +378,7 @@ __all__ = [
     "article_delete",
     "article_publish",
     "article_rerender",
+    "articles_refresh_linking",
     "article_restore_revision",
     "article_unpublish",
     "article_update",

@@ -5,12 +5,14 @@
     manage.py kb_import --url https://help.example.com/ --max-pages 300
 
 Re-running updates changed articles and leaves unchanged ones alone. The logic is in knowledge/importing/.
-New and changed articles are embedded at the end, in full batches, with a progress bar.
+New and changed articles are embedded while the import goes on (knowledge/importing/pipeline.py), in
+batches, with a progress bar.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,8 +24,8 @@ from knowledge.importing.crawler import Crawler
 from knowledge.importing.fetch import FetchError, SafeFetcher
 from knowledge.importing.files import folder_files, read_folder
 from knowledge.importing.jsonl import count_lines, read_jsonl
-from knowledge.importing.records import import_records
-from knowledge.indexing.index import articles_index_bulk
+from knowledge.importing.pipeline import import_and_index
+from knowledge.importing.records import ImportRecord, Skipped, import_records
 from knowledge.models import ArticleSource
 
 
@@ -63,7 +65,7 @@ class Command(BaseCommand):
             if not folder.is_dir():
                 raise CommandError(f"{folder} is not a folder.")
             items = read_folder(folder, max_bytes=options["max_bytes"], language=options["language"])
-            summary = import_records(
+            summary, chunks = self._import(
                 items,
                 source=ArticleSource.FILES,
                 total=len(folder_files(folder)),
@@ -75,7 +77,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{path} is not a file.")
             items = read_jsonl(path, max_bytes=options["max_bytes"], language=options["language"])
-            summary = import_records(
+            summary, chunks = self._import(
                 items, source=ArticleSource.JSONL, total=count_lines(path), description="jsonl", **common
             )
         else:
@@ -91,14 +93,13 @@ class Command(BaseCommand):
                 )
             except FetchError as exc:
                 raise CommandError(str(exc)) from exc
-            summary = import_records(
+            summary, chunks = self._import(
                 crawler.crawl(),
                 source=ArticleSource.WEB,
                 total=options["max_pages"],
                 description="pages",
                 **common,
             )
-        chunks = self._index(summary.articles, progress=not options["no_progress"])
         for line in summary.lines():
             self.stdout.write(line)
         if chunks:
@@ -106,16 +107,15 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict()))
 
-    def _index(self, article_ids: list[int], *, progress: bool) -> int:
-        """Embed the new and changed articles here, in full batches with a progress bar: many times
-        faster than one background task per article (those still run, and find the vectors made)."""
-        if not article_ids:
-            return 0
+    def _import(self, items: Iterable[ImportRecord | Skipped], **options):
+        """Import and embed the new and changed articles as they are written, in batches with a
+        progress bar: many times faster than one background task per article (those still run, and
+        find the vectors made). Returns the summary and the number of chunks indexed."""
         try:
             embedder = get_embedder()
         except EmbeddingModelError as exc:
             self.stderr.write(f"not indexed now ({exc}); the background tasks will index them")
-            return 0
-        with tqdm(desc="embedding chunks", unit="chunk", disable=not progress) as bar:
-            results = articles_index_bulk(article_ids, embedder=embedder, progress=bar.update)
-        return sum(result.chunks for result in results)
+            return import_records(items, **options), 0
+        with tqdm(desc="embedding chunks", unit="chunk", disable=not options["progress"]) as bar:
+            summary, results = import_and_index(items, embedder=embedder, on_embedded=bar.update, **options)
+        return summary, sum(result.chunks for result in results)
