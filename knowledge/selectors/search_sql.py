@@ -120,7 +120,8 @@ def _parameters(
         "MaxFragments=2, FragmentDelimiter= … ",
     )
     if with_vector:
-        params["qvec"] = "[" + ",".join(f"{x:.7g}" for x in prepared.vector) + "]"
+        # Python floats format ~2x faster than numpy scalars; the text is the same.
+        params["qvec"] = "[" + ",".join([f"{x:.7g}" for x in prepared.vector.tolist()]) + "]"
     return where, params
 
 
