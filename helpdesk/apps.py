@@ -16,11 +16,11 @@ class HelpdeskConfig(AppConfig):
         from core.views import register_agent_lookup
         from helpdesk import csat_hooks, db_checks, events, webhook_hooks  # noqa: F401  (db_checks: pgvector check)
         from helpdesk.selectors.access import agent_for
-        from helpdesk.services import report_rollup
+        from helpdesk.services import report_rollup_capture
 
         register_agent_lookup(agent_for)
         webhook_hooks.register()
         csat_hooks.register()
-        report_rollup.register()
+        report_rollup_capture.register()
         gc_freeze.register()  # django-q2 workers freeze their start-up heap once spawned
         user_logged_out.connect(events.session_sockets_close, dispatch_uid="helpdesk-close-sockets")

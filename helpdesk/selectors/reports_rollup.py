@@ -38,10 +38,10 @@ from helpdesk.services.report_rollup import (
     SUMS,
     facts_params,
     facts_sql,
-    pending_ticket_ids,
     rollup_tz,
     ticket_days,
 )
+from helpdesk.services.report_rollup_capture import pending_ticket_ids
 
 MEASURES = (*SUMS, *ARRAYS)
 
