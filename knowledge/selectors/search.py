@@ -39,11 +39,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from gateway.embeddings import Embedder, EmbeddingModelError, get_embedder, normalise
 from gateway.llm.errors import LLMError
 from knowledge.indexing.index import SEARCH_CONFIGS, search_config_for
-from knowledge.selectors.search_exec import (  # noqa: F401 (release_search_connections: public here)
-    parallel_sides_allowed,
-    release_search_connections,
-    run_search,
-)
+from knowledge.selectors.search_exec import release_search_connections, run_search  # noqa: F401 (public here)
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from django.test import Client
 from ai.models import AISettings
 from chat.models import ChatSession
 from tests.chat.helpers import make_widget
-from tests.chat.servers import CHROMIUM, CHROMIUM_ARGS, daphne, static_site
+from tests.chat.servers import CHROMIUM, chromium, daphne, static_site, widget_page
 from tests.conftest import make_agent
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -43,28 +43,15 @@ def test_visitor_ai_answer_handoff_agent_reply_and_reload(help_center, team, tmp
     with daphne(tmp_path, HELMDESK_AI_INBOUND="1") as desk, static_site(site) as site_url:
         widget = make_widget(team=team, ai_first_answer=True, ask_name=False, email_rule="hidden",
                              allowed_origins=site_url, greeting="Hi from Northwind!")  # fmt: skip
-        (site / "index.html").write_text(
-            "<!doctype html><html><head><title>Shop</title></head><body><h1>Northwind shop</h1>"
-            f'<script src="{desk.url}/chat/widget.js" data-widget="{widget.key}" async></script></body></html>'
-        )
-        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        playwright_api = pytest.importorskip("playwright.sync_api")
-        with playwright_api.sync_playwright() as playwright:
-            executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            try:
-                _drive(
-                    browser,
-                    desk.url,
-                    site_url,
-                    session_cookie,
-                    os.environ.get("HELMDESK_E2E_SCREENSHOTS", ""),
-                )
-            except Exception:
-                print(desk.log.read_text()[-6000:])  # shown by pytest on failure
-                raise
-            finally:
-                browser.close()
+        widget_page(site, desk.url, widget.key, body="<h1>Northwind shop</h1>")
+        with chromium(monkeypatch, desk) as browser:
+            _drive(
+                browser,
+                desk.url,
+                site_url,
+                session_cookie,
+                os.environ.get("HELMDESK_E2E_SCREENSHOTS", ""),
+            )
     session = ChatSession.objects.get(widget=widget)
     assert session.agent == agent and session.status == "active"
     texts = list(session.ticket.messages.filter(is_internal=False).values_list("author_kind", flat=True))
