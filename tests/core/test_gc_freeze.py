@@ -8,13 +8,18 @@ from pathlib import Path
 
 from django_q.signals import post_spawn
 
+from core.gc_freeze import THRESHOLDS, thresholds
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_daphne_application_module_freezes_the_startup_heap():
     # A fresh interpreter, as daphne starts: importing the ASGI application loads everything and freezes it.
-    code = "import gc, config.asgi; print(gc.get_freeze_count(), len(gc.get_objects()))"
+    code = (
+        "import gc, config.asgi; print(gc.get_threshold()[0], gc.get_freeze_count(), len(gc.get_objects()))"
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("HELMDESK_GC_THRESHOLDS", None)
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -24,16 +29,28 @@ def test_daphne_application_module_freezes_the_startup_heap():
         timeout=120,
         check=True,
     )
-    frozen, still_tracked = (int(x) for x in out.stdout.split()[-2:])
+    young, frozen, still_tracked = (int(x) for x in out.stdout.split()[-3:])
     assert frozen > 50_000  # Django, the URL configuration and the models, at least
     assert still_tracked < frozen / 10  # a full collection now walks a small fraction of the heap
+    assert young == THRESHOLDS[0] > 700  # and collections are rarer than with CPython's defaults
 
 
 def test_a_spawned_worker_freezes_its_heap():
     gc.unfreeze()
+    before = gc.get_threshold()
     try:
         assert gc.get_freeze_count() == 0
         post_spawn.send(sender="django_q", proc_name="Process-1:1")
         assert gc.get_freeze_count() > 50_000
+        assert gc.get_threshold() == THRESHOLDS
     finally:
         gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_thresholds_come_from_the_environment_when_well_formed(monkeypatch):
+    monkeypatch.setenv("HELMDESK_GC_THRESHOLDS", "2000,10,50")
+    assert thresholds() == (2000, 10, 50)
+    for bad in ("", "700,10", "700,10,0", "a,b,c", "700,10,-1"):
+        monkeypatch.setenv("HELMDESK_GC_THRESHOLDS", bad)
+        assert thresholds() == THRESHOLDS
