@@ -1,8 +1,8 @@
 """Inbox reads: views, filters, full-text search and keyset pagination over visible tickets.
 
-The page costs the same number of queries whatever its size: one for the page's ticket ids, one for
-those tickets (requester, assignee, team and SLA state joined, the last public message as a
-subquery) and one for their tags.
+The page costs the same number of queries whatever its size: one, for the page's tickets (their ids
+picked in a LIMIT subquery; requester, assignee, team and SLA state joined; the last public message
+and the tags as subqueries).
 """
 
 from __future__ import annotations
@@ -21,21 +21,19 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
+    Func,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import Agent, Message, Tag, Team, Ticket, TicketPriority, TicketStatus
+from helpdesk.models import Agent, Tag, Team, Ticket, TicketPriority, TicketStatus
 from helpdesk.selectors.access import agent_for, agent_team_ids, visible_tickets
+from helpdesk.selectors.inbox_rows import attach_tags, page_rows, pk_in_array
 
 CURSOR_SALT = "helpdesk.inbox.cursor"
 DEFAULT_PAGE_SIZE = 25
@@ -241,16 +239,17 @@ def api_ticket_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
-KEYSET_SQL = {
-    "<": '("helpdesk_ticket"."updated_at", "helpdesk_ticket"."id") < (%s, %s)',
-    ">": '("helpdesk_ticket"."updated_at", "helpdesk_ticket"."id") > (%s, %s)',
-}
+def _keyset(operator: str, updated_at: datetime, ticket_id: int) -> Func:
+    """ROW(updated_at, id) < ROW(%s, %s) (or >): a row comparison lets PostgreSQL walk the
+    (updated_at, id) index straight to the page. Built from column references, not raw SQL, so it
+    names the ticket table by whatever alias the query gives it (the page's ids are a subquery)."""
+    columns = Func(F("updated_at"), F("id"), function="ROW")
+    values = Func(Value(updated_at), Value(ticket_id), function="ROW")
+    return Func(columns, values, template="%(expressions)s", arg_joiner=KEYSET_OPERATORS[operator],
+                output_field=BooleanField())  # fmt: skip
 
 
-def _keyset(operator: str, updated_at: datetime, ticket_id: int) -> RawSQL:
-    # A row comparison lets PostgreSQL walk the (updated_at, id) index straight to the page.
-    # The SQL is one of two constants; the values are bound parameters.
-    return RawSQL(KEYSET_SQL[operator], [updated_at, ticket_id], output_field=BooleanField())  # noqa: S611
+KEYSET_OPERATORS = {"<": " < ", ">": " > "}
 
 
 def breaching_soon_q() -> Q:
@@ -267,33 +266,26 @@ def breaching_soon_q() -> Q:
 
 def inbox_page(*, user, query: InboxQuery) -> InboxPage:
     """One page of the inbox, newest activity first, with opaque next/previous cursors."""
-    last_public_text = (
-        Message.objects.filter(ticket=OuterRef("pk"), is_internal=False)
-        .order_by("-seq")
-        .values("body_text")[:1]
-    )
     tickets = inbox_queryset(user=user, query=query)
     position = decode_cursor(query.cursor)
     backwards = position is not None and position[2] == "p"
     if position is not None:
         tickets = tickets.filter(_keyset(">" if backwards else "<", position[0], position[1]))
     order = ("updated_at", "id") if backwards else ("-updated_at", "-id")
-    # Two steps: pick the page's ids on the ticket table alone (index order, no joins to plan), then
-    # load just those rows with their joins. Much cheaper on 100k tickets than one joined query.
-    ids = list(tickets.order_by(*order).values_list("id", flat=True)[: query.page_size + 1])
-    by_id = {
-        ticket.pk: ticket
-        for ticket in Ticket.objects.filter(pk__in=ids)
-        .select_related("requester", "assignee__user", "team", "sla__policy")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
-        .annotate(preview=Substr(Subquery(last_public_text), 1, 160))
-        .defer("search_vector", "ai_summary")
-    }
-    rows = [by_id[pk] for pk in ids if pk in by_id]
+    # One query in two steps: the page's ids are picked on the ticket table alone (a LIMIT subquery:
+    # index order, no joins to plan), then just those rows are loaded with their joins, last public
+    # message and tags. Much cheaper on 100k tickets than one joined, ordered query.
+    page_ids = tickets.order_by(*order).values("id")[: query.page_size + 1]
+    rows = sorted(
+        page_rows().filter(pk_in_array(page_ids)),
+        key=lambda ticket: (ticket.updated_at, ticket.pk),
+        reverse=not backwards,
+    )
     more = len(rows) > query.page_size
     rows = rows[: query.page_size]
     if backwards:
         rows.reverse()
+    attach_tags(rows)
 
     page = InboxPage(tickets=rows, query=query, ticket_ids=[t.pk for t in rows])
     if rows and backwards:

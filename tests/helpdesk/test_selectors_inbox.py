@@ -15,7 +15,7 @@ from tests.helpdesk.desk_helpers import make_tickets
 
 pytestmark = pytest.mark.django_db
 
-INBOX_PAGE_QUERIES = 6  # agent + desk settings + team ids (visibility), page ids, tickets, tags
+INBOX_PAGE_QUERIES = 4  # agent + desk settings + team ids (visibility), the page (ids, rows, tags in one)
 
 
 def _walk(user, query):
