@@ -13,11 +13,13 @@ consumer, its tasks, futures and contexts, twisted's protocol and headers), so 1
 thresholds (700, 10, 10) a full collection may start after every 100 young collections, and does
 whenever the long-lived heap grew by a quarter since the last one: while sockets keep connecting,
 every ~8 s (measured: two such pauses in the first 20 s of a 1,000-client ramp). ``THRESHOLDS``
-lets the young generation hold 7,000 objects instead of 700, so all three generations are
-collected ten times less often: a full collection about once a minute under that load. Measured on
-the alternatives (bench/chat_load.py, bench/memory.py): (700, 10, 100) makes full collections as
-rare but leaves the desk's cyclic garbage ~30 MiB longer in daphne; (7000, 10, 10) keeps daphne's
-resident size where CPython's defaults keep it. ``HELMDESK_GC_THRESHOLDS`` overrides them.
+makes that every 100 middle collections (about once a minute under that load). The cost: cyclic
+garbage that reaches the old generation waits longer, so daphne serving desk pages settles ~30 MiB
+higher (bench/memory.py: 325.0 MiB after 10,000 requests, 325.7 after 20,000 in a second run;
+296 with CPython's thresholds).
+Measured and not taken: (7000, 10, 10) keeps the memory where it was and makes full collections as
+rare, but each middle collection then walks the young sockets too (up to ~50 ms), and the chat's p99
+was worse (147-247 ms against 102-132 ms in quiet runs). ``HELMDESK_GC_THRESHOLDS`` overrides them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import os
 
 # CPython's thresholds after the freeze: (young allocations, young collections per middle one, middle
 # collections per full one). CPython's defaults are (700, 10, 10). HELMDESK_GC_THRESHOLDS="a,b,c".
-THRESHOLDS = (7000, 10, 10)
+THRESHOLDS = (700, 10, 100)
 
 
 def thresholds() -> tuple[int, int, int]:
@@ -39,7 +41,7 @@ def thresholds() -> tuple[int, int, int]:
 
 def freeze_startup_heap() -> int:
     """Collect what is garbage now, then exempt everything alive from later collections, and make
-    collections of what comes later rarer. Returns the number of frozen objects."""
+    full collections of what comes later rarer. Returns the number of frozen objects."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(*thresholds())
