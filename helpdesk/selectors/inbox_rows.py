@@ -70,9 +70,11 @@ TAG_FIELDS = ["id", "name"]
 def attach_tags(tickets: list[Ticket]) -> None:
     """Each ticket's tags as `prefetch_related("tags")` leaves them (ticket.tags.all() reads them
     without a query), built from the arrays `page_rows` selected: no query of their own."""
-    empty = Tag.objects.all()
     for ticket in tickets:
-        tags = empty._chain()
+        # The relation's own queryset (filtered to this ticket; building it runs no query), so that
+        # anything chained on it later (ticket.tags.filter(...), .values_list(...)) stays this ticket's.
+        ticket._prefetched_objects_cache = {}
+        tags = ticket.tags.all()
         tags._result_cache = [
             Tag.from_db(tags.db, TAG_FIELDS, pair)
             for pair in zip(ticket.tag_ids, ticket.tag_names, strict=True)

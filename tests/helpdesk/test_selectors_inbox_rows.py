@@ -23,6 +23,9 @@ def test_rows_by_id_array_with_tags_as_a_prefetch_would_leave_them(customer, tea
     )
     assert shown[plain.pk] == (customer.display_name, team.name, "Message body number 1")
     assert other.pk not in rows
+    # Chained on, the tags are still the ticket's own (a new query, as after a real prefetch).
+    assert list(rows[tagged.pk].tags.values_list("name", flat=True).order_by("name")) == ["alpha", "zeta"]
+    assert list(rows[plain.pk].tags.values_list("name", flat=True)) == []
 
 
 def test_row_keeps_every_ticket_column_but_the_search_ones(customer, team):
