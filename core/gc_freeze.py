@@ -33,10 +33,18 @@ THRESHOLDS = (700, 10, 100)
 
 
 def thresholds() -> tuple[int, int, int]:
-    parts = os.environ.get("HELMDESK_GC_THRESHOLDS", "").split(",")
-    if len(parts) == 3 and all(p.strip().isdigit() and int(p) > 0 for p in parts):
-        return tuple(int(p) for p in parts)  # type: ignore[return-value]
-    return THRESHOLDS
+    """THRESHOLDS, or HELMDESK_GC_THRESHOLDS when set; a malformed value stops the process with a
+    message saying what is expected (rather than being ignored without a word)."""
+    value = os.environ.get("HELMDESK_GC_THRESHOLDS", "").strip()
+    if not value:
+        return THRESHOLDS
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 3 or not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise ValueError(
+            f"HELMDESK_GC_THRESHOLDS={value!r}: expected three positive integers, e.g. 700,10,100"
+        )
+    young, middle, full = (int(part) for part in parts)
+    return young, middle, full
 
 
 def freeze_startup_heap() -> int:

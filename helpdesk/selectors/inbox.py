@@ -243,13 +243,12 @@ def _keyset(operator: str, updated_at: datetime, ticket_id: int) -> Func:
     """ROW(updated_at, id) < ROW(%s, %s) (or >): a row comparison lets PostgreSQL walk the
     (updated_at, id) index straight to the page. Built from column references, not raw SQL, so it
     names the ticket table by whatever alias the query gives it (the page's ids are a subquery)."""
+    if operator not in ("<", ">"):
+        raise ValueError(f"keyset operator must be < or >, not {operator!r}")
     columns = Func(F("updated_at"), F("id"), function="ROW")
     values = Func(Value(updated_at), Value(ticket_id), function="ROW")
-    return Func(columns, values, template="%(expressions)s", arg_joiner=KEYSET_OPERATORS[operator],
+    return Func(columns, values, template="%(expressions)s", arg_joiner=f" {operator} ",
                 output_field=BooleanField())  # fmt: skip
-
-
-KEYSET_OPERATORS = {"<": " < ", ">": " > "}
 
 
 def breaching_soon_q() -> Q:

@@ -182,17 +182,20 @@ def _write_batch(pending: list[_Plan], vectors, model_name: str) -> list[IndexRe
     return [result for run in _distinct_runs(swaps) for result in _swap_many(run, model_name)]
 
 
-def _distinct_runs(swaps: list) -> Iterator[list]:
+_Swap = tuple[_Plan, dict, int]  # a plan, its vectors by chunk hash, how many chunks were embedded
+
+
+def _distinct_runs(swaps: list[_Swap]) -> Iterator[list[_Swap]]:
     """Consecutive runs without a repeated article (an import can save one article twice): each run is
     one transaction, so a later plan of an article still replaces the earlier one, as it did in order."""
-    run: list = []
+    run: list[_Swap] = []
     ids: set[int] = set()
-    for swap in swaps:
-        if swap[0].article.pk in ids:
+    for plan, vectors, embedded in swaps:
+        if plan.article.pk in ids:
             yield run
             run, ids = [], set()
-        run.append(swap)
-        ids.add(swap[0].article.pk)
+        run.append((plan, vectors, embedded))
+        ids.add(plan.article.pk)
     if run:
         yield run
 
@@ -201,7 +204,7 @@ def _swap(plan: _Plan, vectors: dict, model_name: str, embedded: int) -> IndexRe
     return _swap_many([(plan, vectors, embedded)], model_name)[0]
 
 
-def _swap_many(swaps: list[tuple[_Plan, dict, int]], model_name: str) -> list[IndexResult]:
+def _swap_many(swaps: list[_Swap], model_name: str) -> list[IndexResult]:
     """Swap the chunks of many articles in one transaction and a fixed number of statements (lock the
     articles, delete their chunks, insert the new ones, fill their tsvectors), whatever the count:
     per article the same end state as one transaction each, at a fraction of the statements,

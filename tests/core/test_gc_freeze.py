@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django_q.signals import post_spawn
 
 from core.gc_freeze import THRESHOLDS, thresholds
@@ -51,6 +52,11 @@ def test_a_spawned_worker_freezes_its_heap():
 def test_thresholds_come_from_the_environment_when_well_formed(monkeypatch):
     monkeypatch.setenv("HELMDESK_GC_THRESHOLDS", "2000,10,50")
     assert thresholds() == (2000, 10, 50)
-    for bad in ("", "700,10", "700,10,0", "a,b,c", "700,10,-1"):
+    monkeypatch.setenv("HELMDESK_GC_THRESHOLDS", " 2000, 10, 50 ")
+    assert thresholds() == (2000, 10, 50)
+    monkeypatch.setenv("HELMDESK_GC_THRESHOLDS", "")
+    assert thresholds() == THRESHOLDS
+    for bad in ("700,10", "700,10,0", "a,b,c", "700,10,-1"):
         monkeypatch.setenv("HELMDESK_GC_THRESHOLDS", bad)
-        assert thresholds() == THRESHOLDS
+        with pytest.raises(ValueError, match="HELMDESK_GC_THRESHOLDS.*three positive integers"):
+            thresholds()
