@@ -59,9 +59,13 @@ class _Hit:  # the fields of knowledge.selectors.search.SearchHit that Retrieval
     text_score: float | None
     vector_rank: int | None
     text_rank: int | None
+    article_id: object = None
 
 
-def retrieve(kb_vectors, bm25: BM25, queries: list[str], query_vectors) -> list[RetrievalScores]:
+def retrieve(
+    kb_vectors, bm25: BM25, queries: list[str], query_vectors, kb_articles: list | None = None
+) -> list[RetrievalScores]:
+    """``kb_articles``: the article (intent, page) each knowledge-base entry belongs to."""
     similarities = query_vectors @ kb_vectors.T
     results = []
     for row, query in enumerate(queries):
@@ -74,7 +78,8 @@ def retrieve(kb_vectors, bm25: BM25, queries: list[str], query_vectors) -> list[
         for i in set(vector_rank) | set(text_rank):
             fused = _fused(vector_rank.get(i), text_rank.get(i))
             cosine = float(similarities[row, i]) if i in vector_rank else None
-            hits.append(_Hit(fused, cosine, text_score.get(i), vector_rank.get(i), text_rank.get(i)))
+            article = kb_articles[i] if kb_articles is not None else None
+            hits.append(_Hit(fused, cosine, text_score.get(i), vector_rank.get(i), text_rank.get(i), article))
         hits.sort(key=lambda h: -h.score)
         results.append(RetrievalScores.from_hits(hits[:HITS]))
     return results
@@ -88,13 +93,13 @@ class Split:
     groups: np.ndarray  # "in", "oos", "id_oos", "ood_oos"
 
 
-def _split(kb_vectors, bm25, parts: list[tuple[str, list[str]]]) -> Split:
+def _split(kb_vectors, bm25, parts: list[tuple[str, list[str]]], kb_articles: list | None = None) -> Split:
     questions, scores, groups = [], [], []
     for group, texts in parts:
         if not texts:
             continue
         questions += texts
-        scores += retrieve(kb_vectors, bm25, texts, embed(texts))
+        scores += retrieve(kb_vectors, bm25, texts, embed(texts), kb_articles)
         groups += [group] * len(texts)
     groups = np.array(groups)
     return Split(questions, scores, (groups == "in").astype(float), groups)
@@ -107,16 +112,21 @@ def _clinc_raw():
 def load_clinc150() -> tuple[Split, Split]:
     data = _clinc_raw()
     seen: Counter[str] = Counter()
-    kb, dev_in = [], []
+    kb, intents, dev_in = [], [], []
     for text, label in data["train"]:
         seen[label] += 1
-        (kb if seen[label] <= 80 else dev_in).append(text)
+        if seen[label] <= 80:
+            kb.append(text)
+            intents.append(label)
+        else:
+            dev_in.append(text)
     kb_vectors, bm25 = embed(kb), BM25(kb)
-    dev = _split(kb_vectors, bm25, [("in", dev_in), ("oos", [t for t, _ in data["oos_train"]])])
+    dev = _split(kb_vectors, bm25, [("in", dev_in), ("oos", [t for t, _ in data["oos_train"]])], intents)
     held = _split(
         kb_vectors,
         bm25,
         [("in", [t for t, _ in data["val"]]), ("oos", [t for t, _ in data["oos_val"]])],
+        intents,
     )
     return dev, held
 
@@ -128,10 +138,12 @@ def load_banking77() -> tuple[Split, Split]:
         return (root.joinpath(*parts) / "seq.in").read_text().splitlines()
 
     train = lines("train")
+    labels = (root / "train" / "label").read_text().splitlines()
     kb = [t for i, t in enumerate(train) if i % 5 != 4]
+    intents = [label for i, label in enumerate(labels) if i % 5 != 4]
     dev_in = [t for i, t in enumerate(train) if i % 5 == 4]
     kb_vectors, bm25 = embed(kb), BM25(kb)
-    dev = _split(kb_vectors, bm25, [("in", dev_in), ("id_oos", lines("id-oos", "train"))])
+    dev = _split(kb_vectors, bm25, [("in", dev_in), ("id_oos", lines("id-oos", "train"))], intents)
     held = _split(
         kb_vectors,
         bm25,
@@ -140,6 +152,7 @@ def load_banking77() -> tuple[Split, Split]:
             ("id_oos", lines("id-oos", "valid")),
             ("ood_oos", lines("ood-oos", "valid")),
         ],
+        intents,
     )
     return dev, held
 
@@ -149,6 +162,7 @@ def load_mtrag() -> tuple[Split, Split]:
         (DATASETS / "mtrag" / "reference_subset_with_human_evaluations.json").read_text(encoding="utf-8")
     )
     passages = [doc["text"] for doc in data["documents"]]
+    pages = [_page_of(doc["document_id"]) for doc in data["documents"]]
     tasks = [json.loads(line) for line in (DATASETS / "mtrag" / "tasks_flat.jsonl").read_text().splitlines()]
     kb_vectors, bm25 = embed(passages), BM25(passages)
     clinc = _clinc_raw()
@@ -161,8 +175,17 @@ def load_mtrag() -> tuple[Split, Split]:
             ok = {"ANSWERABLE", "PARTIAL"} & set(task["answerability"])
             (answerable if ok else other).append(question)
         off_topic = other + [t for t, _ in clinc[off_topic_key]]
-        splits.append(_split(kb_vectors, bm25, [("in", answerable), ("oos", off_topic)]))
+        splits.append(_split(kb_vectors, bm25, [("in", answerable), ("oos", off_topic)], pages))
     return splits[0], splits[1]
+
+
+def _page_of(document_id: str) -> str:
+    """The page an MTRAG passage was cut from: its id without the passage offsets
+    ("ibmcld_09715-1298-2911" -> "ibmcld_09715", "818532751_24559-25351-0-792" -> "818532751",
+    "6f5daa4c0a667c15-4455-6523" -> "6f5daa4c0a667c15")."""
+    if "_" in document_id and not document_id.startswith("ibmcld_"):
+        return document_id.split("_")[0]
+    return document_id.rsplit("-", 2)[0]
 
 
 LOADERS = {"clinc150": load_clinc150, "banking77": load_banking77, "mtrag": load_mtrag}

@@ -6,7 +6,9 @@ at, an empty question, a request for an unrelated task ("write me a poem", "tran
 
 The rest is decided by a small logistic model (``ScopeModel``) over FEATURES of the hits: the top cosine,
 its margin over the 2nd and the 5th, the mean of the top 5, whether the full-text side matched the
-best-cosine hit and how many hits it matched, the best BM25 score per query word and the query length.
+best-cosine hit and how many hits it matched, the best BM25 score per query word, the query length, and
+how many of the hits come from the best hit's article (a question the knowledge base covers finds
+several chunks or example questions of one article; an uncovered one scatters over unrelated ones).
 Weights and threshold are in data/scope_model.json, written by bench/train_scope.py from development
 splits only (threshold: every development dataset keeps >= 95 % of its in-scope questions). There is
 one model per kind of knowledge base, because question-to-question cosines run far higher than
@@ -95,6 +97,7 @@ class RetrievalScores:
     text_hits: int = 0  # of those, hits the full-text side matched
     vector_top_text_rank: int | None = None  # full-text rank of the best-cosine hit (None: no text match)
     top_text_score: float | None = None  # best BM25 score among the hits
+    top_article_share: float = 0.0  # share of the hits from the best-cosine hit's article (0: unknown)
 
     @classmethod
     def from_hits(cls, hits: Iterable) -> RetrievalScores:
@@ -105,6 +108,10 @@ class RetrievalScores:
         fused = max((hit.score for hit in hits), default=None)
         text_scores = [s for s in (getattr(hit, "text_score", None) for hit in hits) if s is not None]
         best = max(vectored, key=lambda hit: hit.vector_score, default=None)
+        best_article = getattr(best, "article_id", None) if best is not None else None
+        same_article = sum(
+            1 for hit in hits if best_article is not None and getattr(hit, "article_id", None) == best_article
+        )
         return cls(
             cosines=cosines,
             fused=fused,
@@ -112,6 +119,7 @@ class RetrievalScores:
             text_hits=len(text_scores),
             vector_top_text_rank=getattr(best, "text_rank", None) if best is not None else None,
             top_text_score=max(text_scores, default=None),
+            top_article_share=same_article / len(hits) if hits else 0.0,
         )
 
 
@@ -136,6 +144,7 @@ FEATURES = (
     "lexical_share",  # share of the hits the full-text side matched
     "bm25_per_term",  # log(1 + best BM25 score / query words)
     "query_words",  # log(1 + query words)
+    "article_share",  # share of the hits from the best-cosine hit's article (neighbours that agree)
 )
 
 
@@ -154,6 +163,7 @@ def scope_features(question: str, scores: RetrievalScores) -> np.ndarray:
             scores.text_hits / scores.hits if scores.hits else 0.0,
             math.log1p((scores.top_text_score or 0.0) / max(words, 1)),
             math.log1p(words),
+            scores.top_article_share,
         ]
     )
 
