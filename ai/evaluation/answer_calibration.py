@@ -12,20 +12,27 @@ choose the threshold on them, the lowest one that keeps wrong answers at or unde
 *every* one of them (the worst dataset decides, not the pooled average), then apply weights and
 threshold, unchanged, to D. The shipped weights are the fit on all datasets, with the threshold
 chosen the same way over all of them. A plain logistic regression with an L2 penalty, fitted by
-Newton's method in numpy on standardised signals: seven signals do not need a library.
+Newton's method in numpy on standardised signals: a handful of signals do not need a library.
+
+``--signals a,b,c`` fits another signal set from the same dumps (default: the shipped ``SIGNALS``),
+so a candidate signal is judged by its leave-one-dataset-out figures against the shipped set.
+``--low-score-rule 0.3`` hands off, afterwards, every answered question whose top cosine is below
+0.3: the "low retrieval score" handoff rule, for dumps run without it (``eval_answers --skip-rule
+low_confidence``; the rule depends on the top cosine only, so this is exactly what it would do).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ai.pipelines.confidence import SIGNALS, logistic
+from ai.pipelines.confidence import SHIPPED_THRESHOLD, SIGNALS, logistic
 
 MAX_WRONG = 0.05
 L2 = 1.0
@@ -41,26 +48,37 @@ class Row:
     multiplier: float  # support ratio x model signal
 
 
-def load_dump(path: Path, dataset: str | None = None) -> list[Row]:
+def load_dump(
+    path: Path,
+    dataset: str | None = None,
+    *,
+    signals: Sequence[str] = SIGNALS,
+    low_score_rule: float | None = None,
+) -> list[Row]:
     rows = []
     for line in path.read_text().splitlines():
         if not line.strip():
             continue
         outcome = json.loads(line)
-        signals = outcome.get("signals") or {}
+        values = outcome.get("signals") or {}
+        answered = outcome["decision"] == "answered"
+        if answered and low_score_rule is not None and float(values.get("top_cosine", 0.0)) < low_score_rule:
+            answered = False  # the "low retrieval score" rule hands it off before any answer
         rows.append(
             Row(
                 dataset=dataset or outcome.get("subset") or path.stem,
-                answered=outcome["decision"] == "answered",
+                answered=answered,
                 correct=bool(outcome["cites_gold"]),
-                signals=np.array([float(signals.get(name, 0.5)) for name in SIGNALS]),
-                multiplier=float(signals.get("support_ratio", 1.0)) * float(signals.get("model_signal", 1.0)),
+                signals=np.array([float(values.get(name, 0.5)) for name in signals]),
+                multiplier=float(values.get("support_ratio", 1.0)) * float(values.get("model_signal", 1.0)),
             )
         )
     return rows
 
 
-def fit(rows: Sequence[Row], *, l2: float = L2, iterations: int = 50) -> tuple[dict[str, float], float]:
+def fit(
+    rows: Sequence[Row], *, l2: float = L2, iterations: int = 50, signals: Sequence[str] = SIGNALS
+) -> tuple[dict[str, float], float]:
     """Weights and bias of P(correct | signals) over the answered rows."""
     answered = [r for r in rows if r.answered]
     raw = np.array([r.signals for r in answered])
@@ -82,11 +100,12 @@ def fit(rows: Sequence[Row], *, l2: float = L2, iterations: int = 50) -> tuple[d
             break
     weights = w[:-1] / std  # back to the raw signals' scale
     bias = w[-1] - float((w[:-1] * mean / std).sum())
-    return {name: round(float(v), 3) for name, v in zip(SIGNALS, weights, strict=True)}, round(float(bias), 3)
+    return {name: round(float(v), 3) for name, v in zip(signals, weights, strict=True)}, round(float(bias), 3)
 
 
 def confidences(rows: Sequence[Row], weights: dict[str, float], bias: float) -> np.ndarray:
-    vector = np.array([weights[name] for name in SIGNALS])
+    """The weights in the rows' signal order (the order of ``fit``'s ``signals``)."""
+    vector = np.array(list(weights.values()))
     return np.array([logistic(bias + float(r.signals @ vector)) * r.multiplier for r in rows])
 
 
@@ -110,11 +129,11 @@ def choose_threshold(
     return THRESHOLDS[-1]
 
 
-def leave_one_out(by_dataset: dict[str, list[Row]]) -> list[dict]:
+def leave_one_out(by_dataset: dict[str, list[Row]], *, signals: Sequence[str] = SIGNALS) -> list[dict]:
     results = []
     for held_out, rows in by_dataset.items():
         training = {name: r for name, r in by_dataset.items() if name != held_out}
-        weights, bias = fit([row for r in training.values() for row in r])
+        weights, bias = fit([row for r in training.values() for row in r], signals=signals)
         threshold = choose_threshold(training, weights, bias)
         result = rates(rows, confidences(rows, weights, bias), threshold)
         results.append({"held_out": held_out, "threshold": threshold, **result})
@@ -125,19 +144,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dumps", nargs="+", type=Path, help="eval_answers --dump files, one per dataset")
     parser.add_argument("--by-subset", action="store_true", help="split each dump by its questions' subset")
+    parser.add_argument("--signals", default=",".join(SIGNALS), help="comma-separated signal names to fit")
+    parser.add_argument(
+        "--low-score-rule", type=float, default=None, metavar="COSINE",
+        help="simulate the 'low retrieval score' rule: answered questions under this top cosine are handed off",
+    )  # fmt: skip
     args = parser.parse_args()
+    signals = tuple(name.strip() for name in args.signals.split(",") if name.strip())
     by_dataset: dict[str, list[Row]] = {}
     for path in args.dumps:
-        for row in load_dump(path, None if args.by_subset else path.stem):
+        for row in load_dump(
+            path, None if args.by_subset else path.stem, signals=signals, low_score_rule=args.low_score_rule
+        ):
             by_dataset.setdefault(row.dataset, []).append(row)
+    print(f"signals: {', '.join(signals)}; low-score rule: {args.low_score_rule or 'off'}")
     print("leave-one-dataset-out (fit + threshold on the others, applied unchanged), worst first:")
     print(f"{'held out':<14}{'n':>5}{'threshold':>11}{'correct':>9}{'wrong':>8}")
-    for r in leave_one_out(by_dataset):
+    for r in leave_one_out(by_dataset, signals=signals):
         print(f"{r['held_out']:<14}{r['n']:>5}{r['threshold']:>11.2f}{r['correct']:>9.1%}{r['wrong']:>8.1%}")
-    weights, bias = fit([row for rows in by_dataset.values() for row in rows])
+    weights, bias = fit([row for rows in by_dataset.values() for row in rows], signals=signals)
     threshold = choose_threshold(by_dataset, weights, bias)
+    shift = math.log(SHIPPED_THRESHOLD / (1 - SHIPPED_THRESHOLD)) - math.log(threshold / (1 - threshold))
     print(
-        f"\nshipped: WEIGHTS = {weights}\nBIAS = {bias}\nthreshold (worst dataset decides) = {threshold:.2f}"
+        f"\nshipped: WEIGHTS = {weights}\nBIAS = {bias} + {shift:.3f} (threshold {threshold:.2f} "
+        f"≙ {SHIPPED_THRESHOLD}; worst dataset decides)"
     )
     for name, rows in by_dataset.items():
         r = rates(rows, confidences(rows, weights, bias), threshold)

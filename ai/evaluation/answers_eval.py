@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from ai.models import AISettings
 from ai.pipelines.answer import ANSWERED, AnswerRequest, answer_question
+from ai.pipelines.handoff import active_rules
 from gateway import llm
 from gateway.embeddings import get_embedder
 from gateway.pii import Redactor
@@ -215,7 +216,7 @@ def load_answer_questions(path: Path) -> list[AnswerQuestion]:
 
 
 def score_question(
-    question: AnswerQuestion, id_to_doc: dict[int, str], *, use_history: bool, embed
+    question: AnswerQuestion, id_to_doc: dict[int, str], *, use_history: bool, embed, rules=None
 ) -> Outcome:
     request = AnswerRequest(
         question=question.question,
@@ -225,7 +226,7 @@ def score_question(
         else (),
         known_language="en",
     )
-    answer = answer_question(request, redactor=Redactor(), embed=embed, threshold=0.0)
+    answer = answer_question(request, redactor=Redactor(), embed=embed, rules=rules, threshold=0.0)
     cited_docs = {id_to_doc.get(citation["article_id"]) for citation in answer.citations}
     f1 = recall = None
     if question.gold_answer and answer.decision == ANSWERED:
@@ -256,7 +257,11 @@ def run_answer_evaluation(
     limit: int | None = None,
     threshold: float | None = None,
     show_progress: bool = True,
+    skip_rule_kinds: Sequence[str] = (),
 ) -> AnswerReport:
+    """``skip_rule_kinds``: handoff rule kinds left out (e.g. ``low_confidence``, to see what the
+    calibrated confidence does without the score rule; its effect is simulated afterwards from the
+    dumped top cosine, ai.evaluation.answer_calibration ``--low-score-rule``)."""
     documents = load_documents(documents_path)
     questions = load_answer_questions(questions_path)[: limit or None]
     embedder = get_embedder()
@@ -270,8 +275,9 @@ def run_answer_evaluation(
         index_seconds = time.perf_counter() - started
         threshold = AISettings.load().confidence_threshold if threshold is None else threshold
         mode = llm.generation_mode("answer").label
+        rules = [r for r in active_rules() if r.kind not in skip_rule_kinds] if skip_rule_kinds else None
         outcomes = [
-            score_question(question, id_to_doc, use_history=use_history, embed=embed)
+            score_question(question, id_to_doc, use_history=use_history, embed=embed, rules=rules)
             for question in tqdm(questions, desc="answering", unit="q", disable=not show_progress)
         ]
     return AnswerReport(outcomes, threshold, mode, len(documents), index_seconds)

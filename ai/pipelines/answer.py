@@ -343,7 +343,7 @@ def answer_question(
                     prompt_tokens=generated.prompt_tokens, completion_tokens=generated.completion_tokens)  # fmt: skip
     confidence, inputs = timer.run(
         "confidence", confidence_stage, hits, extractive, verified, generated, history=redacted.history,
-        embed=embed,
+        embed=embed, question=redacted.question,
     )  # fmt: skip
     threshold = AISettings.load().confidence_threshold if threshold is None else threshold
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from ai.guardrails import RetrievalScores
 from ai.pipelines import confidence as conf
+from ai.pipelines.coverage import coverage_signal
 from ai.pipelines.extractive import ExtractiveAnswer
 from ai.pipelines.verify import VerifiedText
 from knowledge.selectors.search import history_user_turns
@@ -58,11 +59,13 @@ def confidence_stage(
     *,
     history: Sequence[dict] = (),
     embed=None,
+    question: str = "",
 ) -> tuple[float, conf.ConfidenceInputs]:
     signal = conf.model_signal(verified.text) if generated.mode == GENERATIVE else 1.0
     inputs = conf.ConfidenceInputs(
         **retrieval_signals(hits), evidence=extractive.best_score, support_ratio=verified.support_ratio,
         model_signal=signal, overlap=extractive.best_overlap, similarity=max(extractive.best_similarity, 0.0),
         type_match=extractive.type_match, history=history_consistency(extractive.text, history, embed),
+        coverage=coverage_signal(question, hits, extractive, history=history),
     )  # fmt: skip
     return conf.answer_confidence(inputs), inputs

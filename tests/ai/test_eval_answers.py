@@ -113,3 +113,39 @@ def test_calibration_fits_and_picks_the_threshold_for_the_worst_dataset():
     assert choose_threshold({"easy": by_dataset["easy"]}, weights, bias) <= threshold
     held_out = {r["held_out"] for r in leave_one_out(by_dataset)}
     assert held_out == {"easy", "hard", "mid"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eval_answers_can_leave_out_the_low_score_rule_and_dumps_the_signals(tmp_path):
+    documents = write_jsonl(tmp_path / "d.jsonl", DOCUMENTS)
+    questions = write_jsonl(tmp_path / "q.jsonl", QUESTIONS)
+    dump = tmp_path / "dump.jsonl"
+    call_command(
+        "eval_answers", documents=str(documents), questions=str(questions), no_progress=True, threshold=0.0,
+        skip_rule=["low_confidence"], dump=str(dump), stdout=StringIO(),
+    )  # fmt: skip
+    outcomes = {o["question_id"]: o for o in map(json.loads, dump.read_text().splitlines())}
+    assert not any("low retrieval score" in o["reason"] for o in outcomes.values())
+    # The off-topic question reached the confidence (the rule would have handed it off: cosine < 0.3).
+    mona_lisa = outcomes["q3"]["signals"]
+    assert mona_lisa["top_cosine"] < 0.3
+    # The BM25 coverage is dumped: the help center knows no word of it, all of the password question.
+    assert mona_lisa["coverage"] == 0.0
+    assert outcomes["q1"]["signals"]["coverage"] == pytest.approx(1.0)
+
+
+def test_calibration_reads_a_chosen_signal_set_and_simulates_the_low_score_rule(tmp_path):
+    from ai.evaluation.answer_calibration import fit, load_dump
+
+    def outcome(cosine, coverage, correct):
+        signals = {"top_cosine": cosine, "coverage": coverage, "support_ratio": 1.0, "model_signal": 1.0}
+        return {"decision": "answered", "cites_gold": correct, "signals": signals}
+
+    dump = write_jsonl(tmp_path / "set.jsonl", [outcome(0.25, 0.9, True), outcome(0.5, 0.2, False)])
+    rows = load_dump(dump, signals=("top_cosine", "coverage"))
+    assert [r.answered for r in rows] == [True, True] and rows[0].dataset == "set"
+    assert list(rows[0].signals) == [0.25, 0.9]
+    ruled = load_dump(dump, signals=("coverage",), low_score_rule=0.3)
+    assert [r.answered for r in ruled] == [False, True]  # the rule hands off the first before any answer
+    weights, _bias = fit(rows * 5, signals=("top_cosine", "coverage"))
+    assert list(weights) == ["top_cosine", "coverage"] and weights["coverage"] > 0

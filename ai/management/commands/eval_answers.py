@@ -28,6 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("--threshold", type=float, default=None, help="default: AISettings threshold")
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument("--dump", type=Path, default=None, help="write per-question outcomes (JSONL)")
+        parser.add_argument(
+            "--skip-rule",
+            action="append",
+            default=[],
+            metavar="KIND",
+            help="leave out the default handoff rules of this kind (e.g. low_confidence); repeatable",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -38,6 +45,7 @@ class Command(BaseCommand):
                 limit=options["limit"],
                 threshold=options["threshold"],
                 show_progress=not options["no_progress"],
+                skip_rule_kinds=tuple(options["skip_rule"]),
             )
         except EvalInputError as exc:
             raise CommandError(str(exc))
