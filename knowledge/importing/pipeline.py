@@ -1,11 +1,13 @@
 """Import and embed at the same time: kb_import's records are written by one thread while the model
 embeds the articles already written.
 
-The importer thread runs `import_records` on its own database connection (each record commits in its
-own transaction, so the articles it hands over are visible to the indexer's connections) and puts
-every created or updated article on a queue. The calling thread takes whatever has arrived, embeds
-it and hands the chunks to the indexer's writer thread (`articles_index_stream`). The database work
-of both writers waits on PostgreSQL with the GIL released, so it hides behind the model's.
+The importer thread runs `import_records` on its own database connection (each batch of records commits
+in its own transaction, so the articles it hands over are visible to the indexer's connections) and puts
+every created or updated article on a queue. Articles indexed here queue no background task; the rest
+(drafts, or everything after the embedding failed) are queued in one bulk task per few hundred. The
+calling thread takes whatever has arrived, embeds it and hands the chunks to the indexer's writer
+thread (`articles_index_stream`). The database work of both writers waits on PostgreSQL with the GIL
+released, so it hides behind the model's.
 
 Inside a transaction (a caller's atomic block, a test) other connections could not see the articles,
 so the import runs first and the indexing after it, on the caller's connection.
@@ -21,8 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import connection
 
 from gateway.embeddings import Embedder
-from knowledge.importing.records import ImportRecord, ImportSummary, Skipped, import_records
+from knowledge.importing.records import IMPORT_BATCH, ImportRecord, ImportSummary, Skipped, import_records
 from knowledge.indexing.index import IndexResult, articles_index_bulk, articles_index_stream
+from knowledge.indexing.tasks import schedule_articles_index
 from knowledge.models import Article
 
 _DONE = object()
@@ -39,14 +42,18 @@ def import_and_index(
     total: int | None = None,
     description: str = "import",
     on_embedded: Callable[[int], None] | None = None,
+    batch: int = IMPORT_BATCH,
 ) -> tuple[ImportSummary, list[IndexResult]]:
-    """Import the records (see `import_records`) and index the new and changed articles while the
-    import goes on. ``on_embedded`` is called with the number of chunks each batch embedded."""
+    """Import the records (see `import_records`, also for ``batch``) and index the new and changed
+    articles while the import goes on. ``on_embedded`` is called with the number of chunks each batch
+    embedded."""
     options = {"source": source, "publish": publish, "actor": actor, "progress": progress, "total": total,
-               "description": description}  # fmt: skip
+               "description": description, "queue_index": False, "batch": batch}  # fmt: skip
     if connection.in_atomic_block:
         summary = import_records(items, **options)
-        return summary, articles_index_bulk(summary.articles, embedder=embedder, progress=on_embedded)
+        results = articles_index_bulk(summary.articles, embedder=embedder, progress=on_embedded)
+        _queue_unindexed(summary, results)
+        return summary, results
     arrivals: queue.Queue = queue.Queue()
     stop = threading.Event()
 
@@ -57,16 +64,28 @@ def import_and_index(
             arrivals.put(_DONE)
             connection.close()  # this thread's own connection
 
+    results: list[IndexResult] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-import") as importer:
         imported = importer.submit(run_import)
         try:
             results = articles_index_stream(_arrived(arrivals), embedder=embedder, progress=on_embedded)
         except BaseException:
-            stop.set()  # the embedding failed (or Ctrl-C): the import stops after the current record
+            stop.set()  # the embedding failed (or Ctrl-C): the import stops after the current batch
             raise
         finally:
             summary = imported.result()  # the import ends (and reports its own error) either way
+            _queue_unindexed(summary, results)
     return summary, results
+
+
+def _queue_unindexed(summary: ImportSummary, results: list[IndexResult]) -> None:
+    """Queue the background indexing of what was written but not indexed here (drafts, or all of it
+    when the embedding stopped): one task per few hundred articles (``schedule_articles_index``)
+    where ``import_records`` alone would queue them all."""
+    indexed = {result.article_id for result in results}
+    unindexed = [pk for pk in summary.articles if pk not in indexed]
+    if unindexed:
+        schedule_articles_index(unindexed)
 
 
 def _until(

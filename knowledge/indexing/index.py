@@ -82,13 +82,28 @@ def _plan(article: Article) -> _Plan:
 
 def article_index(article_id: int, *, embedder: Embedder | None = None) -> IndexResult:
     """Re-index one article; unpublished, archived or deleted articles lose their chunks."""
+    result, changed = _index_one(article_id, embedder)
+    if changed:
+        refresh_term_stats()  # BM25 document frequencies (after the swap's transaction, never inside it)
+    return result
+
+
+def articles_index_each(article_ids: Iterable[int], *, embedder: Embedder | None = None) -> list[IndexResult]:
+    """``article_index`` for each article in turn (reusing stored vectors), with the term statistics
+    refreshed once at the end instead of once per article: the task an import queues."""
+    outcomes = [_index_one(article_id, embedder) for article_id in article_ids]
+    if any(changed for _, changed in outcomes):
+        refresh_term_stats()
+    return [result for result, _ in outcomes]
+
+
+def _index_one(article_id: int, embedder: Embedder | None) -> tuple[IndexResult, bool]:
+    """Index one article; returns the result and whether the term statistics need a refresh."""
     article = Article.objects.filter(pk=article_id).first()
     if not is_indexable(article):
         with transaction.atomic():
             removed, _ = Chunk.objects.filter(article_id=article_id).delete()
-        if removed:
-            refresh_term_stats()
-        return IndexResult(article_id=article_id, chunks=0, embedded=0, removed=removed)
+        return IndexResult(article_id=article_id, chunks=0, embedded=0, removed=removed), bool(removed)
     embedder = embedder or get_embedder()
     plan = _plan(article)
     reusable = dict(
@@ -100,9 +115,7 @@ def article_index(article_id: int, *, embedder: Embedder | None = None) -> Index
     fresh = embedder.embed_published([plan.texts[i] for i in missing]) if missing else []
     vectors = {plan.hashes[i]: vector for i, vector in zip(missing, fresh, strict=True)}
     vectors.update(reusable)
-    result = _swap(plan, vectors, embedder.name, embedded=len(missing))
-    refresh_term_stats()  # BM25 document frequencies (after the swap's transaction, never inside it)
-    return result
+    return _swap(plan, vectors, embedder.name, embedded=len(missing)), True
 
 
 BULK_BATCH = 64  # chunks per embedding call: the model's own batch; small enough for a short last write

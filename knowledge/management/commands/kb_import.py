@@ -5,8 +5,8 @@
     manage.py kb_import --url https://help.example.com/ --max-pages 300
 
 Re-running updates changed articles and leaves unchanged ones alone. The logic is in knowledge/importing/.
-New and changed articles are embedded while the import goes on (knowledge/importing/pipeline.py), in
-batches, with a progress bar.
+New articles are written a few dozen per transaction and embedded while the import goes on
+(knowledge/importing/pipeline.py), in batches, with a progress bar.
 """
 
 from __future__ import annotations
@@ -109,8 +109,9 @@ class Command(BaseCommand):
 
     def _import(self, items: Iterable[ImportRecord | Skipped], **options):
         """Import and embed the new and changed articles as they are written, in batches with a
-        progress bar: many times faster than one background task per article (those still run, and
-        find the vectors made). Returns the summary and the number of chunks indexed."""
+        progress bar: many times faster than one background task per article. Articles indexed here
+        queue no task; drafts, and everything when the embedding stops, are queued in a few bulk
+        tasks (and without a model all of them). Returns the summary and the number of chunks indexed."""
         try:
             embedder = get_embedder()
         except EmbeddingModelError as exc:
