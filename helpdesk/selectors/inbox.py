@@ -31,9 +31,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled_statements import compiled_once, fetch_values
 from helpdesk.models import Agent, Tag, Team, Ticket, TicketPriority, TicketStatus
 from helpdesk.selectors.access import agent_for, agent_team_ids, visible_tickets
-from helpdesk.selectors.inbox_rows import attach_tags, page_rows, pk_in_array
+from helpdesk.selectors.inbox_rows import attach_tags, load_page_rows
 
 CURSOR_SALT = "helpdesk.inbox.cursor"
 DEFAULT_PAGE_SIZE = 25
@@ -276,7 +277,7 @@ def inbox_page(*, user, query: InboxQuery) -> InboxPage:
     # message and tags. Much cheaper on 100k tickets than one joined, ordered query.
     page_ids = tickets.order_by(*order).values("id")[: query.page_size + 1]
     rows = sorted(
-        page_rows().filter(pk_in_array(page_ids)),
+        load_page_rows(page_ids, tickets.db),
         key=lambda ticket: (ticket.updated_at, ticket.pk),
         reverse=not backwards,
     )
@@ -297,6 +298,12 @@ def inbox_page(*, user, query: InboxQuery) -> InboxPage:
     return page
 
 
+def _agent_rows(agents: QuerySet[Agent]) -> QuerySet[Agent]:
+    return agents.order_by("display_name", "user__username").values_list(
+        "pk", "display_name", "user__first_name", "user__last_name", "user__username"
+    )
+
+
 class AgentChoice(NamedTuple):
     """An agent as the selects show it: (pk, name), `name` as Agent.name gives it."""
 
@@ -307,10 +314,13 @@ class AgentChoice(NamedTuple):
 def agent_choices(pks: list[int] | None = None) -> list[AgentChoice]:
     """Every agent (or those with these `pks`) as (pk, name), ordered like the selects list them: one
     query, no model instances."""
-    agents = Agent.objects.all() if pks is None else Agent.objects.filter(pk__in=pks)
-    rows = agents.order_by("display_name", "user__username").values_list(
-        "pk", "display_name", "user__first_name", "user__last_name", "user__username"
-    )
+    if pks is None:  # every agent (the selects of the inbox and the ticket page): compiled once
+        db = Agent.objects.db
+        rows = fetch_values(
+            compiled_once("inbox.agent_choices", lambda: _agent_rows(Agent.objects.all()), db), db=db
+        )
+    else:
+        rows = _agent_rows(Agent.objects.filter(pk__in=pks))
     return [
         AgentChoice(pk, Agent.name_of(display, first, last, username))
         for pk, display, first, last, username in rows

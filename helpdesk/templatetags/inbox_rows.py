@@ -50,24 +50,38 @@ def inbox_rows(tickets) -> SafeString:
     status_labels, priority_labels = labels["status"], labels["priority"]
     none, select = texts["none"], texts["select"]
     zone = timezone.get_current_timezone_name()
+    # Escaped once per page: the URL around the id (escaping works character by character, and an id
+    # is digits) and each status's and priority's badge (a page has a handful of each).
+    assign_before, assign_after = _e(assign_url[0]), _e(assign_url[1])
+    ticket_before, ticket_after = _e(ticket_url[0]), _e(ticket_url[1])
+    status_cells: dict[str, str] = {}
+    priority_cells: dict[str, str] = {}
     rows = []
     for t in tickets:
-        pk = t.pk
+        pk = int(t.pk)
         preview = getattr(t, "preview", "")
         updated = timezone.localtime(t.updated_at)
         status, priority = t.status, t.priority
+        status_cell = status_cells.get(status)
+        if status_cell is None:
+            status_cell = status_cells[status] = (
+                f'<span class="badge status-{_e(status)}">{_e(status_labels.get(status, status))}</span>'
+            )
+        priority_cell = priority_cells.get(priority)
+        if priority_cell is None:
+            priority_cell = priority_cells[priority] = (
+                f'<span class="prio prio-{_e(priority)}">{_e(priority_labels.get(priority, priority))}</span>'
+            )
         rows.append(
-            f'<tr id="ticket-row-{pk}" data-ticket-row data-assign-url="{_e(f"{assign_url[0]}{pk}{assign_url[1]}")}">'
+            f'<tr id="ticket-row-{pk}" data-ticket-row data-assign-url="{assign_before}{pk}{assign_after}">'
             f'<td class="check"><input type="checkbox" name="ticket_ids" value="{pk}" '
             f'aria-label="{_e(select % {"n": t.number})}"></td><td>'
-            f'<a class="subject" href="{_e(f"{ticket_url[0]}{pk}{ticket_url[1]}")}" data-ticket-link>'
+            f'<a class="subject" href="{ticket_before}{pk}{ticket_after}" data-ticket-link>'
             f'<span class="num">#{t.number}</span> {_e(t.subject)}</a>'
             f'<span class="preview"><span class="who">{_e(t.requester.display_name)}</span>'
             f"{f' · {_e(preview)}' if preview else ''}</span>{_tags_html(_tag_names(t))}</td>"
-            f'<td class="meta"><span class="badge status-{_e(status)}">'
-            f"{_e(status_labels.get(status, status))}</span></td>"
-            f'<td class="meta hide-sm"><span class="prio prio-{_e(priority)}">'
-            f"{_e(priority_labels.get(priority, priority))}</span></td>"
+            f'<td class="meta">{status_cell}</td>'
+            f'<td class="meta hide-sm">{priority_cell}</td>'
             f'<td class="meta hide-sm">{_e(t.assignee.name) if t.assignee_id else none}</td>'
             f'<td class="meta hide-sm">{_e(t.team.name) if t.team_id else none}</td>'
             f'<td class="meta">{conditional_escape(sla_badge(t))}</td>'

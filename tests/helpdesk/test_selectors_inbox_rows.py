@@ -1,7 +1,8 @@
 import pytest
 
+from core.compiled_statements import SENTINEL, compiled_once, fetch_values
 from helpdesk.models import Tag, Ticket
-from helpdesk.selectors.inbox_rows import attach_tags, page_rows, pk_in_array
+from helpdesk.selectors.inbox_rows import attach_tags, load_page_rows, page_rows, page_rows_sql, pk_in_array
 from tests.helpdesk.desk_helpers import make_tickets
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +33,90 @@ def test_row_keeps_every_ticket_column_but_the_search_ones(customer, team):
     (ticket,) = make_tickets(1, requester=customer, team=team)
     row = page_rows().get(pk=ticket.pk)
     assert row.get_deferred_fields() == {"search_vector", "ai_summary"}
+
+
+def _page_ids(**filters):
+    return Ticket.objects.filter(**filters).order_by("-updated_at", "-id").values("id")[:26]
+
+
+def _fields(obj):
+    return {k: v for k, v in vars(obj).items() if k not in ("_state", "_prefetched_objects_cache")}
+
+
+def test_compiled_once_statement_is_what_django_compiles(customer, team, agent):
+    """load_page_rows splices each page's WHERE clause into a statement compiled once: the SQL text and
+    parameters are Django's own for every filter shape, and the rows are the same model instances."""
+    tickets = make_tickets(4, requester=customer, team=team, assignee=agent, tags=("b", "a"))
+    make_tickets(2, requester=customer, team=None, tags=())
+    shapes = [
+        _page_ids(),
+        _page_ids(team_id=team.pk, status="open"),
+        _page_ids(subject__icontains="50% off"),  # a literal % in a parameter
+        Ticket.objects.exclude(status__in=["solved", "closed"]).filter(tags__name="a").values("id")[:3],
+        _page_ids(pk=-1),
+    ]
+    for ids in shapes:
+        expected = page_rows().filter(pk_in_array(ids))
+        assert page_rows_sql(ids) == tuple_sql(expected)
+        loaded = load_page_rows(ids)
+        django_rows = list(expected)
+        assert [t.pk for t in loaded] == [t.pk for t in django_rows]
+        for mine, theirs in zip(loaded, django_rows, strict=True):
+            assert _fields(mine) == _fields(theirs)
+            assert mine._state.db == theirs._state.db and mine._state.adding is theirs._state.adding is False
+            related = ("requester", "assignee", "team")
+            assert [_fields(getattr(mine, f)) if getattr(mine, f) else None for f in related] == [
+                _fields(getattr(theirs, f)) if getattr(theirs, f) else None for f in related
+            ]
+            if mine.assignee_id:
+                assert _fields(mine.assignee.user) == _fields(theirs.assignee.user)
+            assert Ticket.sla.is_cached(mine) and Ticket.sla.is_cached(theirs)
+    assert len(load_page_rows(_page_ids())) == len(tickets) + 2
+
+
+def tuple_sql(queryset):
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+def test_compiled_once_values_take_each_calls_value(customer, team, django_assert_num_queries):
+    first, second = make_tickets(2, requester=customer, team=team)
+    compiled = compiled_once(
+        "test.subjects", lambda: Ticket.objects.filter(pk=SENTINEL).values_list("pk", "subject", "created_at")
+    )
+    with django_assert_num_queries(2):
+        got = [fetch_values(compiled, first.pk), fetch_values(compiled, second.pk)]
+    assert got == [
+        list(Ticket.objects.filter(pk=t.pk).values_list("pk", "subject", "created_at"))
+        for t in (first, second)
+    ]
+    assert compiled_once("test.subjects", lambda: None) is compiled  # compiled once per connection
+
+
+def test_instances_are_built_as_from_db_builds_them(customer, team):
+    """The row builder stores what Model.__init__ would (same attributes, same order, same state), and
+    leaves a model with an init signal receiver to from_db, so the receiver still runs."""
+    from django.db.models.signals import post_init
+
+    from core.compiled_statements import instance_maker as _maker
+
+    (ticket,) = make_tickets(1, requester=customer, team=team)
+    fields = [f.attname for f in Ticket._meta.concrete_fields if f.name != "ai_summary"]
+    values = list(Ticket.objects.filter(pk=ticket.pk).values_list(*fields).get())
+    mine, theirs = _maker(Ticket, fields)("default", values), Ticket.from_db("default", fields, values)
+    assert list(vars(mine)) == list(vars(theirs)) and _fields(mine) == _fields(theirs)
+    assert (
+        (mine._state.db, mine._state.adding) == (theirs._state.db, theirs._state.adding) == ("default", False)
+    )
+    assert mine.get_deferred_fields() == theirs.get_deferred_fields() == {"ai_summary"}
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Tag)
+    try:
+        tag = _maker(Tag, ["id", "name"])("default", [1, "x"])
+    finally:
+        post_init.disconnect(receiver, sender=Tag)
+    assert seen == [tag] and (tag.pk, tag.name) == (1, "x")

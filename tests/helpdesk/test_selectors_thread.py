@@ -58,3 +58,86 @@ def test_agent_choices_name_agents_like_agent_name(agent):
     assert choices[nameless.pk] == "Zoe"
     assert list(choices) == [a.pk for a in type(agent).objects.order_by("display_name", "user__username")]
     assert dict(agent_choices([agent.pk])) == {agent.pk: agent.name}
+
+
+def test_compiled_once_statements_are_the_querysets_they_replace(
+    ticket, agent, team, django_assert_num_queries
+):
+    """history, tag names, teams and agents come from statements compiled once per connection: the same
+    SQL as the querysets they replace, and the same rows, for each ticket."""
+    from core.compiled_statements import SENTINEL, compiled_once
+    from helpdesk.models import Tag, Team, TicketEvent
+    from helpdesk.selectors.thread import (
+        HISTORY_LIMIT,
+        history_rows,
+        sidebar_choices,
+        thread_attachments,
+        thread_rows,
+        ticket_history,
+        ticket_tag_names,
+    )
+    from helpdesk.services.tickets import ticket_update
+
+    ticket.tags.set([Tag.objects.create(name="zeta"), Tag.objects.create(name="alpha")])
+    ticket_update(ticket=ticket, actor=agent.user, status="pending", assignee=agent)
+    Team.objects.create(name="Another")
+
+    def sql(queryset):
+        return queryset.query.get_compiler(using="default").as_sql()
+
+    def with_id(pair, pk):
+        return pair[0], tuple(pk if p == SENTINEL else p for p in pair[1])
+
+    (
+        ticket_history(ticket=ticket),
+        ticket_tag_names(ticket=ticket),
+        sidebar_choices(),
+        ticket_thread_page(ticket=ticket),
+    )
+    compiled = {key: compiled_once(key, lambda: None) for key in (
+        "thread.history", "thread.tag_names", "thread.teams", "thread.messages", "thread.attachments",
+        "inbox.agent_choices",
+    )}  # fmt: skip
+    original_history = (
+        TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("-id")[:HISTORY_LIMIT]
+    )
+    assert with_id((compiled["thread.history"].sql, compiled["thread.history"].params), ticket.pk) == with_id(
+        sql(original_history), ticket.pk
+    )
+    assert sql(history_rows(ticket.pk)) == sql(original_history)
+    assert with_id(
+        (compiled["thread.tag_names"].sql, compiled["thread.tag_names"].params), ticket.pk
+    ) == with_id(sql(Tag.objects.filter(tickets=ticket).values_list("name")), ticket.pk)
+    assert (compiled["thread.teams"].sql, compiled["thread.teams"].params) == sql(
+        Team.objects.only("id", "name")
+    )
+    messages = Message.objects.filter(ticket=ticket).order_by("seq")
+    assert sql(thread_rows(ticket.pk)) == sql(messages.values_list(*thread_rows(0)._fields))
+    assert sql(thread_attachments(ticket.pk)) == sql(
+        Attachment.objects.filter(ticket=ticket, message__isnull=False).order_by("id")
+    )
+    from helpdesk.services.tickets import ticket_create
+
+    other = ticket_create(requester=ticket.requester, subject="other", body_text="x", team=team)
+    other.tags.clear()
+    with django_assert_num_queries(5):  # one each: history, two tag lists, agents, teams
+        rows = [
+            ticket_history(ticket=ticket),
+            ticket_tag_names(ticket=ticket),
+            ticket_tag_names(ticket=other),
+        ]
+        choices = sidebar_choices()
+    history = rows[0]
+    assert [(e.pk, e.actor, e.field) for e in history] == [(e.pk, e.actor, e.field) for e in original_history]
+    assert [e.pk for e in ticket_history(ticket=other)] == list(
+        TicketEvent.objects.filter(ticket=other).order_by("-id").values_list("pk", flat=True)
+    )
+    assert rows[1:] == [["alpha", "zeta"], []]
+    assert rows[1] == list(ticket.tags.values_list("name", flat=True))  # what the page showed before
+    assert [(t.pk, t.name) for t in choices["teams"]] == [
+        (t.pk, t.name) for t in Team.objects.only("id", "name")
+    ]
+    assert (
+        choices["teams"][0].get_deferred_fields() == Team.objects.only("id", "name")[0].get_deferred_fields()
+    )
+    assert choices["agents"] == agent_choices([a.pk for a in type(agent).objects.all()])

@@ -24,6 +24,7 @@ from helpdesk.selectors.thread import (
     sidebar_choices,
     ticket_history,
     ticket_status_choices,
+    ticket_tag_names,
     ticket_thread_page,
 )
 from helpdesk.services.agents import agent_reply
@@ -52,7 +53,7 @@ def _context(request, ticket: Ticket, **extra) -> dict:
         "then_status_choices": THEN_STATUS_CHOICES,
         "priority_choices": TicketPriority.choices,
         "macros": macros_available(agent=request.agent, ticket=ticket),
-        "tags_text": ", ".join(ticket.tags.values_list("name", flat=True)),
+        "tags_text": ", ".join(ticket_tag_names(ticket=ticket)),
         "reply": reply,
         **sidebar_choices(),
         **extra,
