@@ -227,7 +227,10 @@ def report(ours: dict, peer: dict, *, tickets: int, messages: int, version: str)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     log(f"\nHelmdesk vs django-helpdesk {version} at {tickets:,} tickets / {messages:,} messages, same PostgreSQL "
         f"server (times in ms, whole request through the test client); {os.cpu_count()} CPUs, load average {load}")  # fmt: skip
-    header = f"{'case':<38} | {'helmdesk p50':>12} {'p95':>7} | {'peer p50':>9} {'p95':>8} | {'ratio p95':>9}"
+    width = max(len(case) for case in ours)  # the "(full page)" rows are the longest
+    header = (
+        f"{'case':<{width}} | {'helmdesk p50':>12} {'p95':>7} | {'peer p50':>9} {'p95':>8} | {'ratio p95':>9}"
+    )
     log(header)
     log("-" * len(header))
     cases = {}
@@ -235,7 +238,7 @@ def report(ours: dict, peer: dict, *, tickets: int, messages: int, version: str)
         theirs = peer[case.removesuffix(FULL_PAGE)]["ms"]
         mine_p95, theirs_p95 = percentile(mine["ms"], 0.95), percentile(theirs, 0.95)
         ratio = theirs_p95 / mine_p95 if mine_p95 else None
-        log(f"{case:<38} | {percentile(mine['ms'], 0.5):>12.1f} {mine_p95:>7.1f} | "
+        log(f"{case:<{width}} | {percentile(mine['ms'], 0.5):>12.1f} {mine_p95:>7.1f} | "
             f"{percentile(theirs, 0.5):>9.1f} {theirs_p95:>8.1f} | {ratio:>8.1f}x")  # fmt: skip
         cases[case] = {
             "helmdesk_p95_ms": round(mine_p95, 2),
