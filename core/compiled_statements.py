@@ -1,9 +1,9 @@
-"""Statements compiled once per database connection.
+"""Statements compiled once per process and database alias.
 
 Django compiles a queryset to SQL on every evaluation; for a statement whose SQL never changes but for
 one parameter (a ticket's id) the compiling costs more CPU than running it on PostgreSQL (a ticket
 page's thread, history and attachments; the inbox's rows). ``compiled_once(key, queryset)`` keeps the
-SQL, the parameters and what building the rows needs per connection; ``fetch_values`` / ``fetch_models``
+SQL, the parameters and what building the rows needs per database alias; ``fetch_values`` / ``fetch_models``
 run it with one parameter replaced (the queryset is built with ``SENTINEL`` in that place) and build
 the rows as Django's ValuesListIterable / ModelIterable would (same converters, the same
 select_related populators, instances equal to ``from_db``'s). The statements must not depend on
@@ -15,7 +15,6 @@ Django's own.
 from __future__ import annotations
 
 import inspect
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ from django.db.models.signals import post_init, pre_init
 
 @dataclass(frozen=True)
 class Compiled:
-    """A statement compiled once per connection: its SQL and parameters, and what building its rows
+    """A statement compiled once per process and database alias: its SQL and parameters, and what building its rows
     needs (the compiler's select and converters; for model rows, ModelIterable's init list and
     select_related populators)."""
 
@@ -46,15 +45,18 @@ class Compiled:
     related: tuple  # (RelatedPopulator, its make, its related) for each select_related model
 
 
-_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> {key: Compiled}
+# {database alias: {key: Compiled}}. Per alias, not per connection object: under ASGI every request
+# gets its own DatabaseWrapper, and a cache keyed by them grew by a copy of every statement per request
+# (each Compiled holds its compiler, which holds its connection: a weak key never died; daphne grew
+# ~570 MiB over 10,000 desk requests in bench/memory.py). The SQL depends only on the alias's backend.
+_COMPILED: dict[str, dict[str, Compiled]] = {}
 SENTINEL = -987_654_321  # the parameter a statement is compiled with, replaced by each call's value
 
 
 def compiled_once(key: str, queryset: Callable[[], QuerySet], db: str = "default") -> Compiled:
-    """`queryset()` compiled once per connection (`key` names it). Django's compiler gives the same
-    SQL for the same queryset every time; compiling it costs more CPU than running it."""
-    connection = connections[db]
-    statements = _COMPILED.setdefault(connection, {})
+    """`queryset()` compiled once per process and database alias (`key` names it). Django's compiler
+    gives the same SQL for the same queryset every time; compiling it costs more CPU than running it."""
+    statements = _COMPILED.setdefault(db, {})
     compiled = statements.get(key)
     if compiled is None:
         compiler = queryset().query.get_compiler(using=db)

@@ -69,7 +69,7 @@ def page_rows() -> QuerySet[Ticket]:
 
 # The page's query is the same statement on every request but for its WHERE clause (the ids subquery).
 # Compiling it (select_related columns, five joins, three subqueries) cost ~1 ms of CPU per request; so
-# it is compiled once per connection with a marker in place of the WHERE clause, and each request
+# it is compiled once per process with a marker in place of the WHERE clause, and each request
 # compiles only its own WHERE clause and splices it in: the same SQL text and parameters as Django's
 # compiler gives (tests/helpdesk/test_selectors_inbox_rows.py compares them), the rows built by the
 # same populators as ModelIterable.
