@@ -29,17 +29,15 @@ from django.db.models.signals import post_init, pre_init
 
 @dataclass(frozen=True)
 class Compiled:
-    """A statement compiled once per process and database alias: its SQL and parameters, and what building its rows
-    needs (the compiler's select and converters; for model rows, ModelIterable's init list and
-    select_related populators)."""
+    """A statement compiled once per process and database alias: its SQL and parameters, and what
+    building its rows needs (the compiler's select and converters; for model rows, where the model's
+    columns sit, how an instance is made and the select_related populators)."""
 
     sql: str
     params: tuple
     compiler: object  # the SQLCompiler that compiled it: select, col_count, converters, connection
-    init_list: list
     fields_start: int
     fields_end: int
-    populators: list
     annotation_col_map: dict
     make: Callable  # (db, values) -> the instance model.from_db(db, init_list, values) builds
     related: tuple  # (RelatedPopulator, its make, its related) for each select_related model
@@ -62,20 +60,18 @@ def compiled_once(key: str, queryset: Callable[[], QuerySet], db: str = "default
         compiler = queryset().query.get_compiler(using=db)
         sql, params = compiler.as_sql()
         klass_info, select = compiler.klass_info, compiler.select
-        start, end, init_list, populators, make, related = 0, 0, [], [], None, ()
+        start, end, make, related = 0, 0, None, ()
         if klass_info is not None:
             start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
             init_list = [column[0].target.attname for column in select[start:end]]
-            populators = get_related_populators(klass_info, select, db)
-            make, related = instance_maker(klass_info["model"], init_list), _related(populators)
+            make = instance_maker(klass_info["model"], init_list)
+            related = _related(get_related_populators(klass_info, select, db))
         compiled = Compiled(
             sql=sql,
             params=tuple(params),
             compiler=compiler,
-            init_list=init_list,
             fields_start=start,
             fields_end=end,
-            populators=populators,
             annotation_col_map=compiler.annotation_col_map or {},
             make=make,
             related=related,

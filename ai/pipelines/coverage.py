@@ -17,20 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ai.pipelines.extractive import ExtractiveAnswer
-from knowledge.selectors.search import DEFAULT_TUNING, history_user_turns
+from knowledge.selectors.search import fulltext_query_terms
 from knowledge.selectors.term_coverage import idf_coverage
 
 NEUTRAL = 0.5
-
-
-def query_terms(question: str, history: Sequence[dict] = ()) -> tuple[list[str], list[float]]:
-    """The texts of the full-text query and their term weights (the search's own query rewriting)."""
-    tuning = DEFAULT_TUNING
-    earlier = history_user_turns(
-        history, limit=tuning.history_turns, include_agent=tuning.include_agent_turns
-    )
-    weights = [1.0] + [tuning.history_text_weight * tuning.history_decay**i for i in range(len(earlier))]
-    return [question, *earlier], weights
 
 
 def cited_passage(extractive: ExtractiveAnswer) -> int | None:
@@ -48,7 +38,7 @@ def coverage_signal(
     if not question or cited is None or not 0 <= cited < len(hits):
         return NEUTRAL
     chunk_id = hits[cited].chunk_id
-    texts, weights = query_terms(question, history)
+    texts, weights = fulltext_query_terms(question, history)
     found = idf_coverage(texts, weights, [chunk_id]).get(chunk_id)
     if found is None or found.total <= 0:
         return NEUTRAL

@@ -222,6 +222,19 @@ def history_user_turns(history: Sequence[dict], *, limit: int, include_agent: bo
     return turns
 
 
+def fulltext_query_terms(
+    query: str, history: Sequence[dict] = (), tuning: SearchTuning | None = None
+) -> tuple[list[str], list[float]]:
+    """The full-text query's texts and term weights (query rewriting from the dialogue): the question
+    weighs 1, the earlier user turns ``history_text_weight`` decaying by ``history_decay`` per turn."""
+    tuning = tuning or DEFAULT_TUNING
+    earlier = history_user_turns(
+        history, limit=tuning.history_turns, include_agent=tuning.include_agent_turns
+    )
+    weights = [1.0] + [tuning.history_text_weight * tuning.history_decay**i for i in range(len(earlier))]
+    return [query, *earlier], weights
+
+
 def _prepare(
     query: str,
     history: Sequence[dict],
@@ -243,10 +256,10 @@ def _prepare(
         weights = np.array([tuning.history_decay**i for i in range(len(texts))], dtype=np.float32)
         vector = normalise((weights[:, None] * vectors).sum(axis=0))[0]
     configs = (search_config_for(language),) if language else ALL_SEARCH_CONFIGS
-    text_weights = [1.0] + [tuning.history_text_weight * tuning.history_decay**i for i in range(len(earlier))]
+    query_texts, text_weights = fulltext_query_terms(query, history, tuning)
     return _Query(
         vector=vector,
-        query_texts=(query, *earlier),
+        query_texts=tuple(query_texts),
         query_weights=tuple(text_weights),
         configs=configs,
     )

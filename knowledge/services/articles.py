@@ -247,15 +247,15 @@ def _status_set(*, article: Article, actor, status: str) -> Article:
 def _revision_add(*, article: Article, user, note: str, number: int | None = None) -> ArticleRevision:
     if number is None:
         number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    return ArticleRevision.objects.create(
-        article=article,
-        number=number,
-        title=article.title,
-        summary=article.summary,
-        body_md=article.body_md,
-        author=user,
-        note=(note or "")[:300],
-    )
+    revision = revision_row(article=article, user=user, note=note, number=number)
+    revision.save()
+    return revision
+
+
+def revision_row(*, article: Article, user, note: str, number: int) -> ArticleRevision:
+    """The (unsaved) revision that records the article's content as it is now."""
+    return ArticleRevision(article=article, number=number, title=article.title, summary=article.summary,
+                           body_md=article.body_md, author=user, note=(note or "")[:300])  # fmt: skip
 
 
 def _event(article: Article, actor, field: str, before, after) -> None:
@@ -263,14 +263,14 @@ def _event(article: Article, actor, field: str, before, after) -> None:
     after_s = "" if after is None else str(after)
     if before_s == after_s and field != "created":
         return
-    user = actor_user(actor)
-    ArticleEvent.objects.create(
-        article=article,
-        actor=user,
-        actor_label=(user.get_username() if user is not None else "system")[:100],
-        field=field,
-        before=before_s,
-        after=after_s,
+    event_row(article, actor_user(actor), field, before_s, after_s).save()
+
+
+def event_row(article: Article, user, field: str, before: str, after: str) -> ArticleEvent:
+    """The (unsaved) event: who (``user``, or "system"), which field, before and after."""
+    label = (user.get_username() if user is not None else "system")[:100]
+    return ArticleEvent(
+        article=article, actor=user, actor_label=label, field=field, before=before, after=after
     )
 
 

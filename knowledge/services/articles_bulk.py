@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from helpdesk.services.audit import actor_user
 from knowledge.markdown import ResolvedLink, render_markdown
 from knowledge.models import Article, ArticleEvent, ArticleRevision, ArticleSource, ArticleStatus, Category
-from knowledge.services.articles import RESERVED_SLUGS, _after_change, _clean_title, _public_link
+from knowledge.services.articles import (
+    RESERVED_SLUGS,
+    _after_change,
+    _clean_title,
+    _public_link,
+    event_row,
+    revision_row,
+)
 
 
 @dataclass(frozen=True)
@@ -82,17 +89,13 @@ def article_create_many(
             created[slug] = article
         rows.append(article)
     Article.objects.bulk_create(rows)
-    label = (user.get_username() if user is not None else "system")[:100]
+    created_note = note or _("Created")
     ArticleRevision.objects.bulk_create(
-        ArticleRevision(article=article, number=1, title=article.title, summary=article.summary,
-                        body_md=article.body_md, author=user, note=(note or _("Created"))[:300])
-        for article in rows
-    )  # fmt: skip
+        revision_row(article=article, user=user, note=created_note, number=1) for article in rows
+    )
     ArticleEvent.objects.bulk_create(
-        ArticleEvent(article=article, actor=user, actor_label=label, field="created", before="",
-                     after=str(article.status))
-        for article in rows
-    )  # fmt: skip
+        event_row(article, user, "created", "", str(article.status)) for article in rows
+    )
     if queue_index:
         for article in rows:
             _after_change(article)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ai.pipelines.coverage import NEUTRAL, coverage_signal, query_terms
+from ai.pipelines.coverage import NEUTRAL, coverage_signal
 from ai.pipelines.extractive import ExtractiveAnswer, QuotedSentence
 from knowledge.models import Chunk
-from knowledge.selectors.search import SearchHit
+from knowledge.selectors.search import SearchHit, fulltext_query_terms
 from knowledge.selectors.term_coverage import idf_coverage
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,9 @@ def test_a_question_the_knowledge_base_knows_no_word_of_covers_nothing(help_cent
 
 
 def test_history_words_count_with_the_search_weights(help_center):
-    texts, weights = query_terms("and how long is it valid?", [{"role": "user", "text": "password reset"}])
+    texts, weights = fulltext_query_terms(
+        "and how long is it valid?", [{"role": "user", "text": "password reset"}]
+    )
     assert texts == ["and how long is it valid?", "password reset"]
     assert weights[0] == 1.0 and 0 < weights[1] < 1
     password = chunk_of(help_center["password"])
