@@ -1,7 +1,12 @@
 import os
 
-from django.core.asgi import get_asgi_application
+from core.asgi_handler import get_asgi_application
+from core.c_heap import limit_arenas, trim_after_full_collections
 
+# Before any thread exists: the request threads share two malloc arenas, and freed heap pages go
+# back to the system after full garbage collections (core/c_heap.py).
+limit_arenas()
+trim_after_full_collections()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 

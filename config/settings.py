@@ -98,7 +98,9 @@ WSGI_APPLICATION = None
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, with each render's context cycle broken (core/template_backend.py).
+        "BACKEND": "core.template_backend.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -179,13 +181,15 @@ if REDIS_URL:
             },
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's, with one connection pool per process instead of one per request (core/redis_cache.py).
+    CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Channels' in-memory layer with its expiry sweep throttled (core/channel_layers.py): O(sockets) per message otherwise.
     CHANNEL_LAYERS = {"default": {"BACKEND": "core.channel_layers.InMemoryChannelLayer"}}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's, without a new class per request (core/db_cache.py).
+            "BACKEND": "core.db_cache.DatabaseCache",
             "LOCATION": "helmdesk_cache",
         }
     }

@@ -57,7 +57,10 @@ def freeze_startup_heap() -> int:
 
 
 def _on_worker_spawn(sender, **kwargs) -> None:
+    from core.c_heap import trim_after_full_collections
+
     freeze_startup_heap()
+    trim_after_full_collections()  # as in daphne (config/asgi.py): freed heap pages go back
 
 
 def register() -> None:

@@ -134,4 +134,8 @@ def attach_tags(tickets: list[Ticket]) -> None:
             make_tag(db, pair) for pair in zip(ticket.tag_ids, ticket.tag_names, strict=True)
         ]
         tags._prefetch_done = True
+        # The relation's queryset names its ticket in its router hints, and the ticket holds the
+        # queryset: a reference cycle per row (the whole row then waited for the cyclic garbage
+        # collector). The database is chosen already (pinned here), so the hint has no use left.
+        tags._db, tags._hints = db, {}
         ticket._prefetched_objects_cache = {"tags": tags}

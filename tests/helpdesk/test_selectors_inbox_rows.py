@@ -3,6 +3,7 @@ import pytest
 from core.compiled_statements import SENTINEL, compiled_once, fetch_values
 from helpdesk.models import Tag, Ticket
 from helpdesk.selectors.inbox_rows import attach_tags, load_page_rows, page_rows, page_rows_sql, pk_in_array
+from tests.gc_garbage import cyclic_garbage, instances
 from tests.helpdesk.desk_helpers import make_tickets
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,18 @@ def test_rows_by_id_array_with_tags_as_a_prefetch_would_leave_them(customer, tea
     # Chained on, the tags are still the ticket's own (a new query, as after a real prefetch).
     assert list(rows[tagged.pk].tags.values_list("name", flat=True).order_by("name")) == ["alpha", "zeta"]
     assert list(rows[plain.pk].tags.values_list("name", flat=True)) == []
+
+
+def test_rows_with_their_tags_are_freed_without_the_cyclic_collector(customer, team):
+    tagged, plain = make_tickets(2, requester=customer, team=team, tags=())
+    tagged.tags.set([Tag.objects.create(name="zeta")])
+    ids = Ticket.objects.filter(pk__in=[tagged.pk, plain.pk]).values("id")
+    with cyclic_garbage() as garbage:
+        rows = load_page_rows(ids)
+        attach_tags(rows)
+        assert sorted(len(ticket.tags.all()) for ticket in rows) == [0, 1]
+        del rows
+    assert instances(garbage, Ticket) == []
 
 
 def test_row_keeps_every_ticket_column_but_the_search_ones(customer, team):
