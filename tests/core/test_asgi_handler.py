@@ -33,10 +33,10 @@ async def slow_view(request):
 
 
 def streamed_view(request):
-    def body():
+    async def body():
         yield b"path="
         yield request.path.encode()  # read while streaming: the request must still be whole
-        yield f" user={request.user.is_authenticated}".encode()
+        yield f" q={request.GET['q']} htmx={bool(request.htmx)}".encode()
 
     return StreamingHttpResponse(body())
 
@@ -103,7 +103,7 @@ def test_a_client_that_disconnects_still_cancels_the_view():
 @pytest.mark.django_db(transaction=True)
 def test_a_streamed_response_reads_the_request_while_it_streams():
     async def scenario():
-        scope = {"type": "http", "method": "GET", "path": "/streamed/", "query_string": b"",
+        scope = {"type": "http", "method": "GET", "path": "/streamed/", "query_string": b"q=1",
                  "headers": [(b"host", b"testserver")]}  # fmt: skip
         communicator = ApplicationCommunicator(ASGIHandler(), scope)
         await communicator.send_input({"type": "http.request", "body": b""})
@@ -115,4 +115,4 @@ def test_a_streamed_response_reads_the_request_while_it_streams():
             if not chunk.get("more_body", False):
                 return start["status"], body
 
-    assert async_to_sync(scenario)() == (200, b"path=/streamed/ user=False")
+    assert async_to_sync(scenario)() == (200, b"path=/streamed/ q=1 htmx=False")
