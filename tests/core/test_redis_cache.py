@@ -1,7 +1,6 @@
 """The Redis cache shares one connection pool per process (core/redis_cache.py)."""
 
 import shutil
-import subprocess
 import time
 
 import pytest
@@ -9,21 +8,13 @@ import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 
 from core.redis_cache import RedisCache
-from tests.chat.servers import free_port
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed")
 
 
 @pytest.fixture
-def redis_server(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    probe = redis.Redis.from_url(url)
+def redis_server(redis_url):
+    probe = redis.Redis.from_url(redis_url)
     for _ in range(100):
         try:
             probe.ping()
@@ -31,11 +22,9 @@ def redis_server(tmp_path):
         except redis.ConnectionError:
             time.sleep(0.05)
     try:
-        yield url, probe
+        yield redis_url, probe
     finally:
         probe.close()
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 def _connections_opened(probe, backend, url: str, requests: int) -> int:
