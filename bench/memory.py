@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/memory.py --json                  # 10,000 requests (make bench)
     .venv/bin/python bench/memory.py --requests 300          # smoke test
+    .venv/bin/python bench/memory.py --requests 20000 --every 2000   # a series: sawtooth or trend
 
 Creates a throwaway database (bench_memory), fills it with a small desk (bench/inbox_fill.py,
 --tickets), starts daphne (config.asgi:application) and `manage.py qcluster` on it as they run in
@@ -43,6 +44,10 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--every", type=int, default=0,
+        help="also read the RSS every N requests (a series: a sawtooth of collections or a trend)",
+    )  # fmt: skip
     parser.add_argument("--tickets", type=int, default=5000)
     parser.add_argument("--db-name", default="bench_memory")
     parser.add_argument("--keep", action="store_true", help="keep the database")
@@ -193,7 +198,10 @@ def main() -> int:
         points = {"idle (after one request per page)": snapshot(daphne, cluster)}
         started = time.monotonic()
         done = 0
-        for mark in sorted({min(CHECKPOINT, args.requests), args.requests}):
+        marks = {min(CHECKPOINT, args.requests), args.requests}
+        if args.every > 0:
+            marks |= set(range(args.every, args.requests, args.every))
+        for mark in sorted(marks):
             errors += run_requests(port, cookie, paths, done, mark, args.concurrency)
             done = mark
             points[f"after {mark:,} requests"] = snapshot(daphne, cluster)
@@ -225,16 +233,23 @@ def report(points: dict, *, requests: int, seconds: float, errors: list[str]) ->
     for moment, point in points.items():
         children = ", ".join(f"{value:.0f}" for value in point["qcluster_children_mib"])
         print(f"{moment:<36} {point['daphne_mib']:>8.1f} {point['qcluster_main_mib']:>9.1f}  {children}")
-    marks = list(points.values())
+    last = list(points.values())[-1]
+    first = points.get(f"after {min(CHECKPOINT, requests):,} requests", last)
     growth = {
-        "daphne_mib": round(marks[-1]["daphne_mib"] - marks[1]["daphne_mib"], 1),
-        "qcluster_main_mib": round(marks[-1]["qcluster_main_mib"] - marks[1]["qcluster_main_mib"], 1),
+        "daphne_mib": round(last["daphne_mib"] - first["daphne_mib"], 1),
+        "qcluster_main_mib": round(last["qcluster_main_mib"] - first["qcluster_main_mib"], 1),
     }
     print(f"growth from request 1,000 to {requests:,}: daphne {growth['daphne_mib']:+.1f} MiB, "
           f"qcluster {growth['qcluster_main_mib']:+.1f} MiB; errors: {len(errors)}")  # fmt: skip
+    trend = trend_per_1000(points)
+    if trend is not None:
+        low, high = trend["daphne_range_mib"]
+        print(f"after the 1,000th request: daphne {low:.1f}-{high:.1f} MiB, trend "
+              f"{trend['daphne_mib_per_1000']:+.2f} MiB per 1,000 requests (least squares)")  # fmt: skip
     for error in errors[:5]:
         print("  " + error)
     return {
+        "trend_after_1000": trend,
         "requests": requests,
         "requests_per_s": round(requests / seconds, 1),
         "load_average": [round(value, 2) for value in os.getloadavg()],
@@ -243,6 +258,23 @@ def report(points: dict, *, requests: int, seconds: float, errors: list[str]) ->
         "growth_after_1000": growth,
         "errors": len(errors),
     }
+
+
+def trend_per_1000(points: dict) -> dict | None:
+    """daphne's RSS from the 1,000th request on: its range and least-squares slope per 1,000 requests
+    (with three or more readings; a sawtooth of full collections has a range but no slope)."""
+    series = [
+        (int(moment.split()[1].replace(",", "")), point["daphne_mib"])
+        for moment, point in points.items()
+        if moment.startswith("after ") and int(moment.split()[1].replace(",", "")) >= CHECKPOINT
+    ]
+    if len(series) < 3:
+        return None
+    mean_x = sum(x for x, _ in series) / len(series)
+    mean_y = sum(y for _, y in series) / len(series)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in series) / sum((x - mean_x) ** 2 for x, _ in series)
+    values = [y for _, y in series]
+    return {"daphne_range_mib": [min(values), max(values)], "daphne_mib_per_1000": round(slope * 1000, 3)}
 
 
 if __name__ == "__main__":

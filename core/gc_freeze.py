@@ -14,9 +14,10 @@ thresholds (700, 10, 10) a full collection may start after every 100 young colle
 whenever the long-lived heap grew by a quarter since the last one: while sockets keep connecting,
 every ~8 s (measured: two such pauses in the first 20 s of a 1,000-client ramp). ``THRESHOLDS``
 makes that every 100 middle collections (about once a minute under that load). The cost: cyclic
-garbage that reaches the old generation waits longer, so daphne serving desk pages settles ~30 MiB
-higher (bench/memory.py: 325.0 MiB after 10,000 requests, 325.7 after 20,000 in a second run;
-296 with CPython's thresholds).
+garbage that reaches the old generation waits longer. Since a served request no longer leaves cyclic
+garbage (core/asgi_handler.py, core/template_backend.py) that costs little: bench/memory.py, 10,000 desk
+requests, daphne 300.7 MiB with these thresholds and 290.1 with CPython's, flat after the 1,000th
+request with both (before that change: ~30 MiB apart, 325 against 296).
 Measured and not taken: (7000, 10, 10) keeps the memory where it was and makes full collections as
 rare, but each middle collection then walks the young sockets too (up to ~50 ms), and the chat's p99
 was worse (147-247 ms against 102-132 ms in quiet runs). ``HELMDESK_GC_THRESHOLDS`` overrides them.
