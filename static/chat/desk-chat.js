@@ -30,7 +30,11 @@
       (m.attachments || []).forEach(function (a) {
         var file = document.createElement("span");
         file.className = "files";
-        file.textContent = "📎 " + a.name;
+        // A drawn paperclip (an emoji shows as an empty box where no emoji font is installed).
+        file.innerHTML = '<svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true" fill="none" ' +
+          'stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1' +
+          'l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"/></svg> ';
+        file.append(document.createTextNode(a.name));
         node.append(file);
       });
       log.append(node);

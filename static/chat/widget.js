@@ -58,7 +58,7 @@
     ".send{background:var(--c);color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer}" +
     "form.prechat{padding:16px;display:flex;flex-direction:column;gap:8px}form.prechat input{border:1px solid #c9d1db;border-radius:8px;padding:8px;color:#1b1f24;background:#fff}form.prechat .send{padding:10px 14px;margin-top:4px;font-weight:600}" +
     ".tools{display:flex;gap:6px;padding:0 8px 8px}.tools button{border:1px solid #c9d1db;background:#fff;border-radius:14px;padding:3px 10px;cursor:pointer;font-size:12px;color:#1b1f24}.tools[hidden],.attach[hidden]{display:none}" +
-    ".file{display:block;font-size:12px;margin-top:4px}" +
+    ".file{display:block;font-size:12px;margin-top:4px}.file svg{vertical-align:-2px}.tools .attach{display:inline-flex;align-items:center}" +
     ".csat{padding:8px 12px;border-top:1px solid #e2e6ea}.read{font-size:11px;color:#666;align-self:flex-end}" +
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
     "@media (max-width:480px){.panel{right:0;left:0;bottom:0;width:100vw;max-width:100vw;height:100vh;max-height:100vh;border-radius:0}}";
@@ -74,16 +74,25 @@
   }
   var launcher = el("button", {class: "launcher right", type: "button", "aria-label": T.open, "aria-expanded": "false"});
   var NS = "http://www.w3.org/2000/svg";
-  var icon = document.createElementNS(NS, "svg");
-  icon.setAttribute("viewBox", "0 0 24 24");
-  icon.setAttribute("width", "26");
-  icon.setAttribute("height", "26");
-  icon.setAttribute("aria-hidden", "true");
-  var bubble = document.createElementNS(NS, "path");
-  bubble.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
-  bubble.setAttribute("fill", "currentColor");
-  icon.appendChild(bubble);
-  launcher.appendChild(icon);
+  /* Icons are drawn, not emoji: a machine without an emoji font showed an empty box for the paperclip. */
+  function svgIcon(size, d, filled) {
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", String(size));
+    svg.setAttribute("height", String(size));
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(NS, "path");
+    path.setAttribute("d", d);
+    if (filled) path.setAttribute("fill", "currentColor");
+    else {
+      path.setAttribute("fill", "none"); path.setAttribute("stroke", "currentColor");
+      path.setAttribute("stroke-width", "2"); path.setAttribute("stroke-linecap", "round"); path.setAttribute("stroke-linejoin", "round");
+    }
+    svg.appendChild(path);
+    return svg;
+  }
+  var CLIP = "M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9";
+  launcher.appendChild(svgIcon(26, "M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z", true));
   var panel = el("section", {class: "panel right", role: "dialog", "aria-label": "Chat", hidden: ""});
   var header = el("header");
   var title = el("h2", {id: "hd-title"}, "Chat");
@@ -99,7 +108,8 @@
   compose.append(input, sendButton);
   var tools = el("div", {class: "tools"});
   var fileInput = el("input", {type: "file", class: "sr", tabindex: "-1", "aria-hidden": "true"});
-  var attachButton = el("button", {type: "button", class: "attach", "aria-label": T.attach, title: T.attach}, "📎");
+  var attachButton = el("button", {type: "button", class: "attach", "aria-label": T.attach, title: T.attach});
+  attachButton.appendChild(svgIcon(14, CLIP, false));
   var transcriptButton = el("button", {type: "button"}, T.transcript);
   tools.append(attachButton, fileInput, transcriptButton);
   var csat = el("div", {class: "csat", hidden: ""});
@@ -204,7 +214,11 @@
     if (m.author !== "customer") node.append(el("span", {class: "who"}, m.name || ""));
     else node.append(el("span", {class: "sr"}, T.you + ": "));
     node.append(document.createTextNode(m.text));
-    (m.attachments || []).forEach(function (a) { node.append(el("span", {class: "file"}, "📎 " + a.name)); });
+    (m.attachments || []).forEach(function (a) {
+      var file = el("span", {class: "file"});
+      file.append(svgIcon(12, CLIP, false), document.createTextNode(" " + a.name));
+      node.append(file);
+    });
     if (m.citations && m.citations.length) {
       var cites = el("div", {class: "cites"}, T.sources + ":");
       m.citations.forEach(function (c) {
