@@ -45,9 +45,14 @@ class TemplateTimer:
     """Wall time spent inside Django template rendering (top-level renders only)."""
 
     def __init__(self) -> None:
+        from django.template import engines
+
         self.seconds = 0.0
         self._depth = 0
-        self._original = DjangoTemplate.render
+        # The configured backend's template class (core/template_backend.py's, a DjangoTemplate).
+        self._cls = type(engines["django"].from_string(""))
+        assert issubclass(self._cls, DjangoTemplate)
+        self._original = self._cls.render
 
     def __enter__(self) -> TemplateTimer:
         timer, original = self, self._original
@@ -62,11 +67,11 @@ class TemplateTimer:
                 if timer._depth == 0:
                     timer.seconds += time.perf_counter() - started
 
-        DjangoTemplate.render = render
+        self._cls.render = render
         return self
 
     def __exit__(self, *exc) -> None:
-        DjangoTemplate.render = self._original
+        self._cls.render = self._original
 
 
 def inbox_selector(params: dict) -> Callable:
