@@ -44,7 +44,33 @@ def test_an_agent_reply_is_mailed_with_threading_headers(
     html = mail.get_body(("html",)).get_content()
     assert "Please replace the pads." in text and "Please replace the pads." in html
     assert f"#{ticket.number}" in text
+    assert "Sources:" not in text and "Was this helpful?" not in text  # an agent's reply, no citations
     assert OutboundEmail.objects.get(message=message).status == OutboundEmail.Status.SENT
+
+
+def test_an_ai_answer_is_mailed_with_its_sources_and_a_way_to_say_whether_it_helped(
+    mailbox, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    ticket = email_receive(raw=make_mail(body="How do I store the battery?"), mailbox=mailbox).ticket
+    citations = [
+        {"article_id": 1, "title": "Battery care", "url": "/help/battery-care/"},
+        {"article_id": 2, "title": "An internal note", "url": "https://elsewhere.example/x"},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_send(
+            ticket=ticket, author_kind="ai", body_text="Store it at 30-80 %, indoors. [1]",
+            citations=citations, ai_mode="extractive",
+        )  # fmt: skip
+    [mail] = smtp_server.messages
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = mail.get_body(("html",)).get_content()
+    site = settings.SITE_URL
+    assert f"Sources:\n[1] Battery care: {site}/help/battery-care/\n[2] An internal note\n" in text
+    assert f'<a href="{site}/help/battery-care/">Battery care</a>' in html
+    assert "elsewhere.example" not in text + html  # only our own help center is linked
+    request_page = f"{site}/portal/tickets/{ticket.number}/"
+    assert f"Was this helpful? Tell us on your request page: {request_page}" in text
+    assert f'<a href="{request_page}">Tell us on your request page</a>' in html
 
 
 def test_mail_in_agent_reply_out_customer_reply_threads_back(
