@@ -17,6 +17,12 @@ def test_cache_objects_share_one_entry_class_per_table():
     assert DatabaseCache("other", {}).cache_model_class is not first.cache_model_class
 
 
+def test_it_sets_up_what_djangos_constructor_sets_up():
+    """The constructor replaces BaseDatabaseCache.__init__: a Django upgrade that adds to it shows here."""
+    ours, djangos = DatabaseCache("helmdesk_cache", {}), DjangoDatabaseCache("helmdesk_cache", {})
+    assert vars(ours).keys() == vars(djangos).keys()
+
+
 def test_a_new_cache_object_leaves_no_class_for_the_collector():
     DatabaseCache("helmdesk_cache", {})
     with cyclic_garbage() as garbage:
