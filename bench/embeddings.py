@@ -75,6 +75,7 @@ def main() -> int:
     from knowledge.evaluation.retrieval_eval import load_documents, throwaway_knowledge_base
     from knowledge.indexing.chunking import chunk_document, embedding_text, markdown_inline_to_text
     from knowledge.models import Chunk
+    from knowledge.services.articles import clean_title
 
     folder = Path(tempfile.mkdtemp(prefix="embeddings-bench-"))
     convert(args.dataset, folder)
@@ -85,9 +86,9 @@ def main() -> int:
             out.write(
                 json.dumps({"doc_id": doc.doc_id, "title": doc.title or doc.doc_id, "text": doc.text}) + "\n"
             )
-    texts = [  # the chunk texts the import will embed (its titles are one line of at most 300 characters)
+    texts = [  # the chunk texts the import will embed (with the titles as the article services store them)
         embedding_text(title=title, heading_path=piece.heading_path, text=piece.text)
-        for doc, title in ((doc, " ".join((doc.title or doc.doc_id).split())[:300]) for doc in documents)
+        for doc, title in ((doc, clean_title(doc.title or doc.doc_id)) for doc in documents)
         for piece in chunk_document(markdown_inline_to_text(doc.text.strip()), title=title)
     ]
     embedder = get_embedder()

@@ -22,6 +22,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -196,6 +197,7 @@ def main() -> int:
         errors = run_requests(port, cookie, paths, 0, len(paths), 1)  # every page once: imports, caches
         time.sleep(5)
         points = {"idle (after one request per page)": snapshot(daphne, cluster)}
+        daphne_series: list[tuple[int, float]] = []  # (requests so far, daphne MiB) at each reading
         started = time.monotonic()
         done = 0
         marks = {min(CHECKPOINT, args.requests), args.requests}
@@ -205,6 +207,7 @@ def main() -> int:
             errors += run_requests(port, cookie, paths, done, mark, args.concurrency)
             done = mark
             points[f"after {mark:,} requests"] = snapshot(daphne, cluster)
+            daphne_series.append((mark, points[f"after {mark:,} requests"]["daphne_mib"]))
             print(f"  {mark:,} requests in {time.monotonic() - started:.0f} s", flush=True)
         seconds = time.monotonic() - started
     finally:
@@ -219,13 +222,15 @@ def main() -> int:
         logs.close()
         if not args.keep:
             drop_database(args.db_name)
-    figures = report(points, requests=args.requests, seconds=seconds, errors=errors)
+    figures = report(points, daphne_series, requests=args.requests, seconds=seconds, errors=errors)
     if args.json:
         print(json.dumps(figures))
     return 0 if not errors else 1
 
 
-def report(points: dict, *, requests: int, seconds: float, errors: list[str]) -> dict:
+def report(
+    points: dict, daphne_series: list[tuple[int, float]], *, requests: int, seconds: float, errors: list[str]
+) -> dict:
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"\nResident memory (MiB) over {requests:,} desk requests in {seconds:.0f} s "
           f"({requests / seconds:.0f} req/s); {os.cpu_count()} CPUs, load average {load}")  # fmt: skip
@@ -241,7 +246,7 @@ def report(points: dict, *, requests: int, seconds: float, errors: list[str]) ->
     }
     print(f"growth from request 1,000 to {requests:,}: daphne {growth['daphne_mib']:+.1f} MiB, "
           f"qcluster {growth['qcluster_main_mib']:+.1f} MiB; errors: {len(errors)}")  # fmt: skip
-    trend = trend_per_1000(points)
+    trend = trend_per_1000([(n, mib) for n, mib in daphne_series if n >= CHECKPOINT])
     if trend is not None:
         low, high = trend["daphne_range_mib"]
         print(f"after the 1,000th request: daphne {low:.1f}-{high:.1f} MiB, trend "
@@ -260,20 +265,13 @@ def report(points: dict, *, requests: int, seconds: float, errors: list[str]) ->
     }
 
 
-def trend_per_1000(points: dict) -> dict | None:
-    """daphne's RSS from the 1,000th request on: its range and least-squares slope per 1,000 requests
-    (with three or more readings; a sawtooth of full collections has a range but no slope)."""
-    series = [
-        (int(moment.split()[1].replace(",", "")), point["daphne_mib"])
-        for moment, point in points.items()
-        if moment.startswith("after ") and int(moment.split()[1].replace(",", "")) >= CHECKPOINT
-    ]
+def trend_per_1000(series: list[tuple[int, float]]) -> dict | None:
+    """daphne's RSS readings (requests so far, MiB): their range and least-squares slope per 1,000
+    requests (with three or more readings; a sawtooth of full collections has a range but no slope)."""
     if len(series) < 3:
         return None
-    mean_x = sum(x for x, _ in series) / len(series)
-    mean_y = sum(y for _, y in series) / len(series)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in series) / sum((x - mean_x) ** 2 for x, _ in series)
-    values = [y for _, y in series]
+    counts, values = [x for x, _ in series], [y for _, y in series]
+    slope = statistics.linear_regression(counts, values).slope
     return {"daphne_range_mib": [min(values), max(values)], "daphne_mib_per_1000": round(slope * 1000, 3)}
 
 

@@ -11,7 +11,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Expression, F, Func, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 
-from core.compiled_statements import build_models, compiled_once, execute, instance_maker
+from core.compiled_statements import Compiled, build_models, compiled_once, execute, instance_maker
 from helpdesk.models import Message, Tag, Ticket, TicketSLA
 
 # What an inbox row reads of the joined rows (the requester's shown name and email, the assignee's
@@ -91,7 +91,10 @@ def _marked_rows() -> QuerySet[Ticket]:
 
 def page_rows_sql(ids: QuerySet, db: str = "default") -> tuple[str, tuple]:
     """The statement `page_rows().filter(pk_in_array(ids))` compiles to, from the compiled-once parts."""
-    compiled = compiled_once("inbox.page_rows", _marked_rows, db)
+    return _spliced(compiled_once("inbox.page_rows", _marked_rows, db), ids, db)
+
+
+def _spliced(compiled: Compiled, ids: QuerySet, db: str) -> tuple[str, tuple]:
     before, slot, after = compiled.sql.partition(WHERE_SLOT)
     if not slot or WHERE_SLOT in after:
         raise RuntimeError("the inbox rows statement must hold its WHERE marker once")
@@ -108,7 +111,7 @@ def load_page_rows(ids: QuerySet, db: str = "default") -> list[Ticket]:
     """The tickets `page_rows().filter(pk_in_array(ids))` gives, as the same model instances (with
     their select_related objects and annotations), without compiling the whole statement again."""
     compiled = compiled_once("inbox.page_rows", _marked_rows, db)
-    sql, params = page_rows_sql(ids, db)
+    sql, params = _spliced(compiled, ids, db)
     return build_models(compiled, execute(sql, params, db), db)
 
 

@@ -13,7 +13,6 @@ import html
 from functools import lru_cache
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
@@ -21,22 +20,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from helpdesk.selectors.inbox import choice_labels
-from helpdesk.templatetags.desk import ago, sla_badge
+from helpdesk.templatetags.desk import ago, id_route, sla_badge
 
 register = template.Library()
-
-ID_SLOT = 987654321  # reversed once with this id, then replaced by each row's id
 
 
 @lru_cache(maxsize=32)
 def _row_texts(language: str | None) -> dict[str, str]:
     return {"select": gettext("Select ticket #%(n)s"), "none": '<span class="muted">—</span>'}
-
-
-def _url_pattern(name: str) -> tuple[str, str]:
-    url = reverse(name, args=[ID_SLOT])
-    before, _, after = url.partition(str(ID_SLOT))
-    return before, after
 
 
 @register.simple_tag
@@ -46,7 +37,7 @@ def inbox_rows(tickets) -> SafeString:
     its lazy-string wrapper); values marked safe (the SLA badge, the tags, the dash) go in as they are."""
     language = get_language()
     labels, texts = choice_labels(language), _row_texts(language)
-    ticket_url, assign_url = _url_pattern("desk:ticket"), _url_pattern("desk:ticket_assign_me")
+    ticket_url, assign_url = id_route("desk:ticket"), id_route("desk:ticket_assign_me")
     status_labels, priority_labels = labels["status"], labels["priority"]
     none, select = texts["none"], texts["select"]
     zone = timezone.get_current_timezone_name()

@@ -21,10 +21,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
 from helpdesk.models import Message
+from helpdesk.templatetags.desk import id_route
 from helpdesk.templatetags.message_html import message_html
 
 register = template.Library()
-ID_SLOT = 987654321
+
+
+# A drawn paperclip: the emoji showed as an empty box where no emoji font is installed.
+CLIP_ICON = mark_safe(  # noqa: S308 - a constant
+    '<svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true" fill="none" stroke="currentColor" '
+    'stroke-width="2" stroke-linecap="round"><path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 '
+    '0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"/></svg>'
+)
 
 
 @lru_cache(maxsize=32)
@@ -42,15 +50,11 @@ def _labels(language: str | None) -> dict[str, str]:
     }
 
 
-def _url(name: str, *args: int) -> str:
-    return reverse(name, args=args)
-
-
 @register.simple_tag(takes_context=True)
 def thread_messages(context, messages) -> SafeString:
     """The <article> of every message in `messages` (selectors.thread.ticket_thread)."""
     labels = _labels(get_language())
-    attachment_url = _url("desk:attachment", ID_SLOT)
+    attachment_url = id_route("desk:attachment")
     csrf = context.get("csrf_token")
     when_cache: dict = {}  # DATETIME_FORMAT shows minutes: one formatting per minute of the thread
     zone = timezone.get_current_timezone_name()
@@ -88,7 +92,7 @@ def _article_key(m, zone: str) -> tuple | None:
     )  # fmt: skip
 
 
-def _article(m, labels: dict, attachment_url: str, csrf, when_cache: dict) -> str:
+def _article(m, labels: dict, attachment_url: tuple[str, str], csrf, when_cache: dict) -> str:
     # f-strings over escape(): format_html per part cost more than the rest of the message together.
     kind = m.author_kind
     aria = labels["internal"] if m.is_internal else labels["kinds"].get(kind, kind)
@@ -173,15 +177,15 @@ def _citations(m, labels: dict) -> str:
     return format_html('<div class="citations">{} {}</div>', labels["sources"], mark_safe(" · ".join(items)))  # noqa: S308
 
 
-def _files(m, attachment_url: str) -> str:
+def _files(m, attachment_url: tuple[str, str]) -> str:
     prefetched = getattr(m, "_prefetched_objects_cache", {})
     files = prefetched["attachments"] if "attachments" in prefetched else m.attachments.all()
     if not files:
         return ""
-    before, _, after = attachment_url.partition(str(ID_SLOT))
+    before, after = attachment_url
     chips = format_html_join(
         "",
-        '<a class="file-chip" href="{}" download>📎 {} <span class="muted">{}</span></a>',
-        ((f"{before}{f.pk}{after}", f.filename, filesizeformat(f.size)) for f in files),
+        '<a class="file-chip" href="{}" download>{} {} <span class="muted">{}</span></a>',
+        ((f"{before}{f.pk}{after}", CLIP_ICON, f.filename, filesizeformat(f.size)) for f in files),
     )
     return format_html('<div class="msg-files">{}</div>', chips)

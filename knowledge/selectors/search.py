@@ -244,19 +244,16 @@ def _prepare(
     tuning: SearchTuning,
     embedder: Embedder | None,
 ) -> _Query:
-    earlier = history_user_turns(
-        history, limit=tuning.history_turns, include_agent=tuning.include_agent_turns
-    )
+    # The question and the earlier user turns: the full-text query's texts, and what the vector averages.
+    query_texts, text_weights = fulltext_query_terms(query, history, tuning)
     vector = None
     if mode != "fulltext":
         embedder = embedder or get_embedder()
-        texts = [query, *earlier]
         # Customer text: a remote embedder sends it only redacted (the gateway redacts it).
-        vectors = embedder.embed_queries(texts)
-        weights = np.array([tuning.history_decay**i for i in range(len(texts))], dtype=np.float32)
+        vectors = embedder.embed_queries(query_texts)
+        weights = np.array([tuning.history_decay**i for i in range(len(query_texts))], dtype=np.float32)
         vector = normalise((weights[:, None] * vectors).sum(axis=0))[0]
     configs = (search_config_for(language),) if language else ALL_SEARCH_CONFIGS
-    query_texts, text_weights = fulltext_query_terms(query, history, tuning)
     return _Query(
         vector=vector,
         query_texts=tuple(query_texts),

@@ -64,7 +64,7 @@ def article_create(
 ) -> Article:
     """``refresh_linking=False`` leaves the articles that link to this one to the caller, which then
     calls ``articles_refresh_linking`` once for many new articles (an import)."""
-    title = _clean_title(title)
+    title = clean_title(title)
     user = actor_user(actor)
     article = Article(
         title=title,
@@ -93,7 +93,7 @@ def article_create(
     _event(article, actor, "created", "", article.status)
     if article.is_public and refresh_linking:
         _refresh_linking_articles(article)
-    _after_change(article)
+    after_change(article)
     return article
 
 
@@ -119,7 +119,7 @@ def article_update(
     are recorded as events. Saving without changes writes nothing."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     requested = {
-        "title": _clean_title(title) if title is not _UNSET else _UNSET,
+        "title": clean_title(title) if title is not _UNSET else _UNSET,
         "body_md": body_md,
         "summary": summary.strip() if isinstance(summary, str) else summary,
         "category": category,
@@ -153,7 +153,7 @@ def article_update(
             _event(article, actor, name, before[name], changed[name])
     if {"slug", "internal_only"} & changed.keys():
         _refresh_linking_articles(article, extra_slugs=[before.get("slug")])
-    _after_change(article)
+    after_change(article)
     return article
 
 
@@ -224,7 +224,7 @@ def render_preview(*, body_md: str) -> str:
 def render_preview_checked(*, body_md: str) -> tuple[str, list[str]]:
     """The preview plus the internal links ([[slug]], /help/slug/) that lead to no published article:
     the editor warns about them, because customers would see plain text there."""
-    rendered = render_markdown(body_md, resolve=_public_link)
+    rendered = render_markdown(body_md, resolve=public_link)
     return rendered.html, sorted(rendered.missing_slugs)
 
 
@@ -240,7 +240,7 @@ def _status_set(*, article: Article, actor, status: str) -> Article:
     article.save(update_fields=["status", "updated_by", "published_at", "updated_at"])
     _event(article, actor, "status", before, status)
     _refresh_linking_articles(article)
-    _after_change(article)
+    after_change(article)
     return article
 
 
@@ -274,7 +274,9 @@ def event_row(article: Article, user, field: str, before: str, after: str) -> Ar
     )
 
 
-def _public_link(slug: str) -> ResolvedLink | None:
+def public_link(slug: str) -> ResolvedLink | None:
+    """Where an article's link to ``slug`` points: the public article's URL and title, else nothing
+    (a customer page never names a draft or internal article)."""
     target = public_articles().select_related(None).filter(slug=slug).only("slug", "title").first()
     if target is None:
         return None
@@ -283,7 +285,7 @@ def _public_link(slug: str) -> ResolvedLink | None:
 
 def _render(body_md: str) -> str:
     # Links resolve only to public articles, so a customer page never names a draft or internal one.
-    return render_markdown(body_md, resolve=_public_link).html
+    return render_markdown(body_md, resolve=public_link).html
 
 
 def _refresh_linking_articles(article: Article, extra_slugs=()) -> None:
@@ -322,7 +324,8 @@ def _mentioned_prefixes(body_md: str) -> set[str]:
     return prefixes
 
 
-def _after_change(article: Article) -> None:
+def after_change(article: Article) -> None:
+    """Re-index the article once the current transaction commits."""
     article_id = article.pk
     transaction.on_commit(lambda: schedule_index(article_id))
 
@@ -332,7 +335,8 @@ def schedule_index(article_id: int) -> None:
     schedule_article_index(article_id)
 
 
-def _clean_title(title: str) -> str:
+def clean_title(title: str) -> str:
+    """The title as stored: whitespace collapsed, at most 300 characters; an empty one is refused."""
     title = " ".join((title or "").split())
     if not title:
         raise ArticleError(_("An article needs a title."))

@@ -16,10 +16,10 @@ from knowledge.markdown import ResolvedLink, render_markdown
 from knowledge.models import Article, ArticleEvent, ArticleRevision, ArticleSource, ArticleStatus, Category
 from knowledge.services.articles import (
     RESERVED_SLUGS,
-    _after_change,
-    _clean_title,
-    _public_link,
+    after_change,
+    clean_title,
     event_row,
+    public_link,
     revision_row,
 )
 
@@ -55,14 +55,14 @@ def article_create_many(
     the articles that link to the new ones (``articles_refresh_linking``). ``queue_index=False``
     leaves the indexing to the caller (an import indexes, or queues, all its articles at once)."""
     user = actor_user(actor)
-    titles = [_clean_title(spec.title) for spec in articles]
+    titles = [clean_title(spec.title) for spec in articles]
     slugs = _unique_slugs(titles)
     created: dict[str, Article] = {}  # slug -> public article of this call, made so far
 
     def resolve(slug: str) -> ResolvedLink | None:
         target = created.get(slug)
         if target is None:
-            return _public_link(slug)
+            return public_link(slug)
         return ResolvedLink(url=target.get_absolute_url(), title=target.title)  # built when linked to only
 
     rows = []
@@ -98,7 +98,7 @@ def article_create_many(
     )
     if queue_index:
         for article in rows:
-            _after_change(article)
+            after_change(article)
     return rows
 
 

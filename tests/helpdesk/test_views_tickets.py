@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -138,6 +140,10 @@ def test_attachment_upload_and_download(client_agent, ticket):
     )
     attachment = Attachment.objects.get(ticket=ticket)
     assert attachment.message.body_text.startswith("see file")
+    page = client_agent.get(url("ticket", ticket)).content.decode()
+    chip = re.search(r'<a class="file-chip" href="([^"]+)" download>(.*?)</a>', page)
+    assert chip and chip.group(1) == reverse("desk:attachment", args=[attachment.pk])
+    assert "<svg" in chip.group(2) and "notes.txt" in chip.group(2)  # a drawn paperclip, not an emoji
     response = client_agent.get(reverse("desk:attachment", args=[attachment.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"hello file"
