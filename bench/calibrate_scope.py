@@ -68,6 +68,7 @@ def cached_embeddings(texts: list[str], cache: Path | None) -> np.ndarray:
     if path.exists():
         return np.load(path)
     vectors = _embed_texts(texts)
+    cache.mkdir(parents=True, exist_ok=True)  # a new folder must not cost the embedding run
     np.save(path, vectors)
     return vectors
 

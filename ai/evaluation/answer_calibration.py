@@ -19,6 +19,8 @@ so a candidate signal is judged by its leave-one-dataset-out figures against the
 ``--low-score-rule 0.3`` hands off, afterwards, every answered question whose top cosine is below
 0.3: the "low retrieval score" handoff rule, for dumps run without it (``eval_answers --skip-rule
 low_confidence``; the rule depends on the top cosine only, so this is exactly what it would do).
+``--ceiling`` also prints what bounds each dataset (``ceilings``): the answers citing gold at
+threshold 0, and the best a fit on the dataset itself could do.
 """
 
 from __future__ import annotations
@@ -140,6 +142,31 @@ def leave_one_out(by_dataset: dict[str, list[Row]], *, signals: Sequence[str] = 
     return sorted(results, key=lambda r: r["correct"] - 10 * max(0.0, r["wrong"] - MAX_WRONG))
 
 
+def ceilings(by_dataset: dict[str, list[Row]], *, signals: Sequence[str] = SIGNALS) -> list[dict]:
+    """What bounds each dataset's figures: how many answers cite a gold document at threshold 0 (no
+    threshold can give more correct answers), and the best correct share with wrong <= MAX_WRONG when
+    the weights and the threshold are fitted on the dataset itself (optimistic: tuned on what it is
+    scored on; the leave-one-dataset-out figure cannot beat it by more than noise)."""
+    results = []
+    for name, rows in by_dataset.items():
+        n = max(len(rows), 1)
+        answered = sum(1 for r in rows if r.answered)
+        citing_gold = sum(1 for r in rows if r.answered and r.correct)
+        weights, bias = fit(rows, signals=signals)
+        scores = confidences(rows, weights, bias)
+        sweep = [(rates(rows, scores, t), t) for t in THRESHOLDS]
+        best = max(
+            ((r["correct"], t) for r, t in sweep if r["wrong"] <= MAX_WRONG), default=(0.0, THRESHOLDS[-1])
+        )
+        results.append(
+            {
+                "dataset": name, "n": len(rows), "answered": answered / n, "cites_gold": citing_gold / n,
+                "self_fit_correct": best[0], "self_fit_threshold": best[1],
+            }
+        )  # fmt: skip
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dumps", nargs="+", type=Path, help="eval_answers --dump files, one per dataset")
@@ -148,6 +175,10 @@ def main() -> None:
     parser.add_argument(
         "--low-score-rule", type=float, default=None, metavar="COSINE",
         help="simulate the 'low retrieval score' rule: answered questions under this top cosine are handed off",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ceiling", action="store_true",
+        help="also print what bounds each dataset: answers citing gold at threshold 0, and a self-fitted best",
     )  # fmt: skip
     args = parser.parse_args()
     signals = tuple(name.strip() for name in args.signals.split(",") if name.strip())
@@ -162,6 +193,16 @@ def main() -> None:
     print(f"{'held out':<14}{'n':>5}{'threshold':>11}{'correct':>9}{'wrong':>8}")
     for r in leave_one_out(by_dataset, signals=signals):
         print(f"{r['held_out']:<14}{r['n']:>5}{r['threshold']:>11.2f}{r['correct']:>9.1%}{r['wrong']:>8.1%}")
+    if args.ceiling:
+        print(
+            "\nbounds (threshold 0 = every answer kept; self-fit = weights and threshold fitted on the set itself):"
+        )
+        print(f"{'dataset':<14}{'n':>5}{'answered':>10}{'cite gold':>11}{'self-fit correct':>18}{'at':>6}")
+        for c in ceilings(by_dataset, signals=signals):
+            print(
+                f"{c['dataset']:<14}{c['n']:>5}{c['answered']:>10.1%}{c['cites_gold']:>11.1%}"
+                f"{c['self_fit_correct']:>18.1%}{c['self_fit_threshold']:>6.2f}"
+            )
     weights, bias = fit([row for rows in by_dataset.values() for row in rows], signals=signals)
     threshold = choose_threshold(by_dataset, weights, bias)
     shift = math.log(SHIPPED_THRESHOLD / (1 - SHIPPED_THRESHOLD)) - math.log(threshold / (1 - threshold))

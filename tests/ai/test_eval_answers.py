@@ -115,6 +115,28 @@ def test_calibration_fits_and_picks_the_threshold_for_the_worst_dataset():
     assert held_out == {"easy", "hard", "mid"}
 
 
+def test_calibration_bounds_count_gold_citations_and_the_self_fitted_best():
+    import numpy as np
+
+    from ai.evaluation.answer_calibration import Row, ceilings
+    from ai.pipelines.confidence import SIGNALS
+
+    def row(correct, answered=True, similarity=0.5):
+        signals = np.full(len(SIGNALS), 0.5)
+        signals[SIGNALS.index("similarity")] = similarity
+        return Row("set", answered, correct, signals, 1.0)
+
+    # 10 questions: 6 answered citing gold (similarity high), 2 answered wrongly (low), 2 handed off.
+    rows = [row(True, similarity=0.9) for _ in range(6)]
+    rows += [row(False, similarity=0.1) for _ in range(2)]
+    rows += [row(True, answered=False), row(False, answered=False)]
+    (bound,) = ceilings({"set": rows})
+    assert bound["n"] == 10 and bound["answered"] == 0.8
+    assert bound["cites_gold"] == 0.6  # no threshold can give more: the handed-off right one never counts
+    # Fitted on itself, the signal separates perfectly: every gold citation kept, no wrong answer.
+    assert bound["self_fit_correct"] == 0.6
+
+
 @pytest.mark.django_db(transaction=True)
 def test_eval_answers_can_leave_out_the_low_score_rule_and_dumps_the_signals(tmp_path):
     documents = write_jsonl(tmp_path / "d.jsonl", DOCUMENTS)
