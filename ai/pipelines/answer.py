@@ -266,7 +266,7 @@ class _Timer:
             )
 
 
-def _answer_embeddings(embed) -> tuple[EmbeddingMemo, MemoEmbedder | None]:
+def answer_embeddings(embed) -> tuple[EmbeddingMemo, MemoEmbedder | None]:
     """One memo of sentence vectors for the answer; retrieval shares it when it uses the same model."""
     if embed is not None:  # the caller's function: retrieval keeps the configured embedder
         return EmbeddingMemo(embed), None
@@ -305,7 +305,7 @@ def answer_question(
     if screening.blocked:
         return stop(BLOCKED, screening.reason, redacted_input=redacted.question)
 
-    embed, retrieval_embedder = _answer_embeddings(embed)
+    embed, retrieval_embedder = answer_embeddings(embed)
     hits = timer.run(
         "retrieve", retrieve_stage, redacted.question, redacted.history, audience=request.audience,
         language=language, embedder=retrieval_embedder,

@@ -3,22 +3,31 @@
 Generative through the draft prompt (tone per variant: original / shorter / friendlier / more formal)
 when the model may run; otherwise, or on a provider fault, the quoted answer wrapped in a greeting
 and the agent's signature. The agent reads and edits every draft before anything is sent, so a draft
-is never handed off; a leaked canary still discards the generated text.
+is never handed off; a leaked canary still discards the generated text. For the same reason the
+quote has a lower bar than a customer answer: when search found a relevant article, a draft quotes
+its best sentences (``draft_quote``) where a customer answer would wait for a person.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ai.guardrails import contains_canary
-from ai.pipelines.answer import PROMPT_PASSAGES, citations_for, passages_of, retrieve_stage
-from ai.pipelines.extractive import extract_answer, with_intro
+from ai.pipelines.answer import (
+    PROMPT_PASSAGES,
+    answer_embeddings,
+    citations_for,
+    extract_stage,
+    passages_of,
+    retrieve_stage,
+)
+from ai.pipelines.extractive import with_intro
 from ai.pipelines.prompting import (
     PromptFrame,
     company_name,
@@ -31,6 +40,7 @@ from ai.pipelines.prompting import (
 from ai.prompt_files import load_prompt
 from gateway import llm
 from gateway.pii import RedactionMap
+from knowledge.selectors.search import DEFAULT_TUNING
 
 TONES = {
     "original": "friendly and professional",
@@ -113,6 +123,41 @@ def extractive_draft(body: str, data: DraftInput) -> str:
     return "\n".join(lines)
 
 
+def subject_article(hits: Sequence) -> int | None:
+    """The article the message is about, when search is sure: the first hit is close in meaning
+    (the help center's relevance cosine), or the vector and the full-text ranking both put its
+    article first (two independent rankers agreeing)."""
+    first = hits[0]
+    if (first.vector_score or 0.0) >= DEFAULT_TUNING.relevance_cosine:
+        return first.article_id
+    by_vector = [hit for hit in hits if hit.vector_rank is not None]
+    by_text = [hit for hit in hits if hit.text_rank is not None]
+    if by_vector and by_text:
+        vector_top = min(by_vector, key=lambda hit: hit.vector_rank).article_id
+        text_top = min(by_text, key=lambda hit: hit.text_rank).article_id
+        if vector_top == text_top == first.article_id:
+            return first.article_id
+    return None
+
+
+def draft_quote(data: DraftInput, hits: Sequence, embed) -> str:
+    """The quoted sentences for an extractive draft, cited by their hit's number.
+
+    When search is sure of the article (``subject_article``), the best sentences of that article's
+    passages are quoted, however much a long message with greetings and thanks dilutes their score
+    (the agent reads the draft before it goes out). When it is not (a vague "the same problem is
+    back", a question no article covers), nothing: the draft is a holding reply, not a guess.
+    """
+    if not hits or not data.question.strip():
+        return ""
+    subject = subject_article(hits)
+    if subject is None:
+        return ""
+    # Other articles' passages are blanked, not dropped, so [n] still names the n-th hit.
+    kept = [hit if hit.article_id == subject else replace(hit, text="") for hit in hits[:PROMPT_PASSAGES]]
+    return extract_stage(data.question, kept, embed, data.history).text
+
+
 def draft_messages(data: DraftInput, hits: Sequence, frame: PromptFrame) -> tuple[list[dict], str]:
     prompt = load_prompt("draft")
     system = prompt.render(
@@ -132,8 +177,9 @@ def build_draft(
 ) -> DraftResult:
     stage_ms: dict[str, float] = {}
     started = time.perf_counter()
+    embed, retrieval_embedder = answer_embeddings(embed)  # retrieval and the quote share sentence vectors
     if hits is None:
-        hits = retrieve_stage(data.question, data.history)
+        hits = retrieve_stage(data.question, data.history, embedder=retrieval_embedder)
     stage_ms["retrieve"] = round((time.perf_counter() - started) * 1000, 2)
     mode = llm.generation_mode("draft")
     reason = mode.reason
@@ -158,12 +204,7 @@ def build_draft(
                     redacted_input=data.question,
                 )  # fmt: skip
             reason = "canary_leak"
-    quoted = (
-        extract_answer(data.question, [hit.text for hit in hits[:PROMPT_PASSAGES]], embed=embed)
-        if hits
-        else None
-    )
-    body = quoted.text if quoted and quoted.best_score >= 0.3 else ""
+    body = draft_quote(data, hits, embed)
     text = extractive_draft(body, data)
     stage_ms["extract"] = round((time.perf_counter() - started) * 1000, 2)
     return DraftResult(

@@ -121,17 +121,86 @@ def type_match(kind: str | None, sentence: str) -> float:
     return 1.0 if _NUMBER.search(sentence) or _TIME_UNIT.search(sentence) else 0.0
 
 
-def passage_sentences(text: str) -> list[str]:
-    """Whole sentences of a passage, markdown markup removed; headings and fragments skipped."""
-    sentences = []
+_TABLE_ROW = re.compile(r"^\s*\|")
+_TABLE_SEPARATOR = re.compile(r"^[\s|:-]+$")
+_SENTENCE_PUNCTUATION = tuple(".!?:;,)\"'»…")
+HEADING_MAX_WORDS = 12
+PARAGRAPH, ITEM, ROW = "paragraph", "item", "row"
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    """Markdown paragraphs, list items and table rows as (kind, text). A wrapped line continues its
+    paragraph or item (a soft line break is a space); a blank line or a heading ends it; a list marker
+    starts an item; a table row is one block, its cells joined ("Card: 3-5 working days"), the header
+    row left out."""
+    blocks: list[tuple[str, list[str]]] = []
+    open_block = False
     for line in text.splitlines():
-        if _HEADING.match(line):
+        if not line.strip() or _HEADING.match(line):
+            open_block = False
             continue
-        line = _LINK.sub(r"\1", _LIST_MARKER.sub("", line))
-        line = " ".join(_MARKDOWN_NOISE.sub("", line).split())
-        if not line:
+        if _TABLE_ROW.match(line):
+            if _TABLE_SEPARATOR.match(line):
+                if blocks and blocks[-1][0] == ROW:
+                    blocks.pop()  # the row above the separator is the table's header
+            else:
+                cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+                blocks.append((ROW, [(": " if len(cells) == 2 else "; ").join(c for c in cells if c)]))
+            open_block = False
             continue
-        for piece in _SENTENCE_END.split(line):
+        item = bool(_LIST_MARKER.match(line))
+        if item or not open_block:
+            blocks.append((ITEM if item else PARAGRAPH, []))
+            open_block = True
+        blocks[-1][1].append(_LIST_MARKER.sub("", line) if item else line)
+    cleaned = []
+    for kind, lines in blocks:
+        joined = _LINK.sub(r"\1", " ".join(line.strip() for line in lines))
+        cleaned.append((kind, " ".join(_MARKDOWN_NOISE.sub("", joined).split())))
+    return cleaned
+
+
+def _is_heading(kind: str, body: str) -> bool:
+    """A short paragraph without sentence punctuation is a heading (chunk text keeps them as lines)."""
+    return (
+        kind == PARAGRAPH
+        and not body.endswith(_SENTENCE_PUNCTUATION)
+        and len(body.split()) <= HEADING_MAX_WORDS
+    )
+
+
+def _with_lead_ins(blocks: list[tuple[str, str]]) -> list[str]:
+    """A paragraph ending in ':' and the list it introduces become one sentence ("Contact us within 7
+    days with: your order number, photos of the damage, ..."), as a person would quote it. Headings
+    are left out."""
+    merged: list[str] = []
+    index = 0
+    while index < len(blocks):
+        kind, body = blocks[index]
+        end = index + 1
+        while end < len(blocks) and blocks[end][0] == ITEM:
+            end += 1
+        items = [text for _kind, text in blocks[index + 1 : end] if text]
+        if kind == PARAGRAPH and body.endswith(":") and items:
+            parts = [text if text.endswith((",", ";", ".", "!", "?")) else f"{text};" for text in items]
+            sentence = f"{body} {' '.join(parts)}".rstrip(",;")
+            sentence = sentence if sentence.endswith((".", "!", "?")) else f"{sentence}."
+            if len(sentence) <= MAX_SENTENCE_CHARS:
+                merged.append(sentence)
+                index = end
+                continue
+        if body and not _is_heading(kind, body):
+            merged.append(body)
+        index += 1
+    return merged
+
+
+def passage_sentences(text: str) -> list[str]:
+    """Whole sentences of a passage, markdown markup removed; headings and fragments skipped. Wrapped
+    lines are joined first, so a sentence broken over two lines is quoted whole."""
+    sentences = []
+    for block in _with_lead_ins(_blocks(text)):
+        for piece in _SENTENCE_END.split(block):
             piece = piece.strip()
             if len(piece.split()) >= MIN_WORDS and len(piece) <= MAX_SENTENCE_CHARS:
                 sentences.append(piece)

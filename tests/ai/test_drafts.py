@@ -36,6 +36,25 @@ def test_extractive_draft_has_greeting_quote_citation_and_signature(
     assert interaction.decision == "drafted" and "Casey" not in interaction.redacted_input
 
 
+def test_a_long_email_about_a_covered_topic_gets_the_articles_passage_quoted(help_center, make_ticket, agent):
+    # Greetings, thanks and small talk dilute every sentence's share of the message's words; search
+    # still puts the battery article first on both rankings, and the agent reviews the draft.
+    body = (
+        "Hello,\n\nI bought the bike two weeks ago and I love riding it to work, but I am new to e-bikes. "
+        "How long does charging take until the battery is full? I would like to plan my weekend rides.\n\n"
+        "Thanks a lot and have a nice day,\nCasey"
+    )
+    draft = draft_create(ticket=make_ticket(body), agent=agent)
+    assert "A full charge takes about 4 hours with the standard charger. [1]" in draft.text
+    assert [c["article_id"] for c in draft.citations] == [help_center["battery"].pk]
+
+
+def test_a_vague_message_gets_a_holding_reply_not_a_guess(help_center, make_ticket, agent):
+    draft = draft_create(ticket=make_ticket("The same problem is back again."), agent=agent)
+    assert "We are looking into your question" in draft.text
+    assert draft.citations == []
+
+
 def test_variants_change_the_extractive_draft(help_center, make_ticket, agent):
     ticket = make_ticket(QUESTION)
     formal = draft_create(ticket=ticket, agent=agent, variant="more_formal")

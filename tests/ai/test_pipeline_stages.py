@@ -47,6 +47,35 @@ def test_passage_sentences_are_whole_and_skip_headings():
     assert not any(sentence.startswith("#") for sentence in sentences)
 
 
+# Chunk text as the indexer stores it: headings as plain lines, the Markdown's hard wraps kept.
+WRAPPED = (
+    "Bikes ship in reinforced boxes, but a parcel can still get damaged on\nthe way.\n\n"
+    "If the bike or part is damaged\n\n"
+    "- Ask the driver to note the damage on the delivery receipt, or refuse the delivery if the box is badly\n"
+    "  broken.\n\n"
+    "Contact us **within 7 days** with:\n\n- your order number,\n- photos of the damage and of the box,\n"
+    "- a photo of the frame number.\n\n"
+    "| Payment method | Money back on your account |\n|---|---|\n| Card | 3-5 working days after the refund |\n"
+)
+
+
+def test_passage_sentences_join_wrapped_lines_and_quote_a_list_with_its_lead_in():
+    sentences = passage_sentences(WRAPPED)
+    assert sentences[0] == "Bikes ship in reinforced boxes, but a parcel can still get damaged on the way."
+    assert (
+        "Ask the driver to note the damage on the delivery receipt, or refuse the delivery if the box is "
+        "badly broken."
+    ) in sentences
+    assert (
+        "Contact us within 7 days with: your order number, photos of the damage and of the box, "
+        "a photo of the frame number."
+    ) in sentences
+    # The heading line and the table's header row are no sentences; a table row reads as one.
+    assert "If the bike or part is damaged" not in sentences
+    assert not any("Payment method" in sentence for sentence in sentences)
+    assert "Card: 3-5 working days after the refund" in sentences
+
+
 def test_extract_answer_quotes_the_sentence_that_answers_with_its_source_number():
     answer = extract_answer("How long is the password reset link valid?", [SHIPPING, PASSWORD])
     assert "The reset link is valid for 24 hours. [2]" in answer.text
