@@ -22,6 +22,7 @@ from ai.pipelines import confidence as conf
 from ai.pipelines.answer_signals import confidence_stage
 from ai.pipelines.embedding_memo import EmbeddingMemo, MemoEmbedder
 from ai.pipelines.extractive import ExtractiveAnswer, extract_answer, with_intro
+from ai.pipelines.focus import focus_question
 from ai.pipelines.handoff import (
     HandoffContext,
     HandoffMatch,
@@ -306,8 +307,10 @@ def answer_question(
         return stop(BLOCKED, screening.reason, redacted_input=redacted.question)
 
     embed, retrieval_embedder = answer_embeddings(embed)
+    # Search, the quote and the confidence read what is asked; screening and the rules read it all.
+    focus = focus_question(redacted.question)
     hits = timer.run(
-        "retrieve", retrieve_stage, redacted.question, redacted.history, audience=request.audience,
+        "retrieve", retrieve_stage, focus, redacted.history, audience=request.audience,
         language=language, embedder=retrieval_embedder,
     )  # fmt: skip
     scores = RetrievalScores.from_hits(hits)
@@ -326,13 +329,13 @@ def answer_question(
                 redacted_input=redacted.question,
                 hits=hits,
             )
-    scope = assess_scope(redacted.question, scores)
+    scope = assess_scope(focus, scores)
     if scope.reason == "unrelated_task":  # "write me a poem": not what the help desk is for
         return stop(HANDED_OFF, "out_of_scope: unrelated_task", redacted_input=redacted.question, hits=hits)
     if not hits:
         return stop(HANDED_OFF, "no_sources", redacted_input=redacted.question)
 
-    extractive = timer.run("extract", extract_stage, redacted.question, hits, embed, redacted.history)
+    extractive = timer.run("extract", extract_stage, focus, hits, embed, redacted.history)
     generated, verified = timer.run(
         "generate", _generate_or_extract, request, redacted, hits, extractive, language,
         allow_model=not screening.suspicious, redaction=redactor.mapping, embed=embed,
@@ -343,7 +346,7 @@ def answer_question(
                     prompt_tokens=generated.prompt_tokens, completion_tokens=generated.completion_tokens)  # fmt: skip
     confidence, inputs = timer.run(
         "confidence", confidence_stage, hits, extractive, verified, generated, history=redacted.history,
-        embed=embed, question=redacted.question,
+        embed=embed, question=focus,
     )  # fmt: skip
     threshold = AISettings.load().confidence_threshold if threshold is None else threshold
 

@@ -28,6 +28,7 @@ from ai.pipelines.answer import (
     retrieve_stage,
 )
 from ai.pipelines.extractive import with_intro
+from ai.pipelines.focus import focus_question
 from ai.pipelines.prompting import (
     PromptFrame,
     company_name,
@@ -140,7 +141,7 @@ def subject_article(hits: Sequence) -> int | None:
     return None
 
 
-def draft_quote(data: DraftInput, hits: Sequence, embed) -> str:
+def draft_quote(question: str, history: Sequence[dict], hits: Sequence, embed) -> str:
     """The quoted sentences for an extractive draft, cited by their hit's number.
 
     When search is sure of the article (``subject_article``), the best sentences of that article's
@@ -148,14 +149,14 @@ def draft_quote(data: DraftInput, hits: Sequence, embed) -> str:
     (the agent reads the draft before it goes out). When it is not (a vague "the same problem is
     back", a question no article covers), nothing: the draft is a holding reply, not a guess.
     """
-    if not hits or not data.question.strip():
+    if not hits or not question.strip():
         return ""
     subject = subject_article(hits)
     if subject is None:
         return ""
     # Other articles' passages are blanked, not dropped, so [n] still names the n-th hit.
     kept = [hit if hit.article_id == subject else replace(hit, text="") for hit in hits[:PROMPT_PASSAGES]]
-    return extract_stage(data.question, kept, embed, data.history).text
+    return extract_stage(question, kept, embed, history).text
 
 
 def draft_messages(data: DraftInput, hits: Sequence, frame: PromptFrame) -> tuple[list[dict], str]:
@@ -178,8 +179,9 @@ def build_draft(
     stage_ms: dict[str, float] = {}
     started = time.perf_counter()
     embed, retrieval_embedder = answer_embeddings(embed)  # retrieval and the quote share sentence vectors
+    focus = focus_question(data.question)  # the salutation and the sign-off are not the question
     if hits is None:
-        hits = retrieve_stage(data.question, data.history, embedder=retrieval_embedder)
+        hits = retrieve_stage(focus, data.history, embedder=retrieval_embedder)
     stage_ms["retrieve"] = round((time.perf_counter() - started) * 1000, 2)
     mode = llm.generation_mode("draft")
     reason = mode.reason
@@ -204,7 +206,7 @@ def build_draft(
                     redacted_input=data.question,
                 )  # fmt: skip
             reason = "canary_leak"
-    body = draft_quote(data, hits, embed)
+    body = draft_quote(focus, data.history, hits, embed)
     text = extractive_draft(body, data)
     stage_ms["extract"] = round((time.perf_counter() - started) * 1000, 2)
     return DraftResult(

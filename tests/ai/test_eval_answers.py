@@ -141,7 +141,7 @@ def test_calibration_bounds_count_gold_citations_and_the_self_fitted_best():
 def test_eval_answers_can_leave_out_the_low_score_rule_and_dumps_the_signals(tmp_path):
     documents = write_jsonl(tmp_path / "d.jsonl", DOCUMENTS)
     questions = write_jsonl(tmp_path / "q.jsonl", QUESTIONS)
-    dump = tmp_path / "dump.jsonl"
+    dump = tmp_path / "not-yet" / "dump.jsonl"  # the folder is made, not found missing after the run
     call_command(
         "eval_answers", documents=str(documents), questions=str(questions), no_progress=True, threshold=0.0,
         skip_rule=["low_confidence"], dump=str(dump), stdout=StringIO(),

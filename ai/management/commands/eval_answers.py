@@ -37,6 +37,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["dump"]:  # a missing folder must not cost the run, found only when it is written
+            Path(options["dump"]).parent.mkdir(parents=True, exist_ok=True)
         try:
             report = run_answer_evaluation(
                 options["documents"],
