@@ -37,7 +37,7 @@ from ai.guardrails.offtopic import RetrievalScores  # noqa: E402
 
 DATASETS = REPO.parent / "shared" / "datasets"
 DEPTH = 40  # candidates per side before fusion (SearchTuning.depth)
-HITS = 6  # hits the pipeline keeps (ai.pipelines.answer.RETRIEVE_K)
+HITS = 6  # hits the pipeline keeps (ai.pipelines.sources.RETRIEVE_K)
 TEXT_WEIGHT = 1.0  # SearchTuning.text_weight (vector_weight 1.0, rrf_k 60)
 CACHE: Path | None = None
 

@@ -20,8 +20,7 @@ from ai.guardrails import RetrievalScores, assess_scope, detect_abuse, detect_in
 from ai.models import AISettings
 from ai.pipelines import confidence as conf
 from ai.pipelines.answer_signals import confidence_stage
-from ai.pipelines.embedding_memo import EmbeddingMemo, MemoEmbedder
-from ai.pipelines.extractive import ExtractiveAnswer, extract_answer, with_intro
+from ai.pipelines.extractive import ExtractiveAnswer, with_intro
 from ai.pipelines.focus import focus_question
 from ai.pipelines.handoff import (
     HandoffContext,
@@ -32,17 +31,21 @@ from ai.pipelines.handoff import (
 )
 from ai.pipelines.language import detect_language
 from ai.pipelines.prompting import PromptFrame, answer_messages
-from ai.pipelines.verify import VerifiedText, cited_numbers, sentence_similarity, verify_answer
+from ai.pipelines.sources import (  # re-exported: the stages' names stay importable from here
+    PROMPT_PASSAGES,
+    answer_embeddings,
+    citations_for,
+    extract_stage,
+    passages_of,
+    retrieve_stage,
+)
+from ai.pipelines.verify import VerifiedText, sentence_similarity, verify_answer
 from ai.prompt_files import load_prompt
 from gateway import llm
-from gateway.embeddings import get_embedder
 from gateway.pii import RedactionError, RedactionMap, Redactor
-from knowledge.selectors.search import AUTO, history_user_turns, search
 
 ANSWERED, HANDED_OFF, BLOCKED = "answered", "handed_off", "blocked"
 EXTRACTIVE, GENERATIVE = "extractive", "generative"
-RETRIEVE_K = 6
-PROMPT_PASSAGES = 5
 CUSTOMER_SOURCE = "customer"
 CERTAIN_INJECTION = 0.98  # the classifier alone blocks only above this
 
@@ -153,32 +156,12 @@ def screen_stage(text: str, *, html: str | None = None) -> Screening:
     return Screening(False, "", injection.score, suspicious=injection.is_injection)
 
 
-def retrieve_stage(
-    question: str,
-    history: Sequence[dict],
-    *,
-    audience: str = "public",
-    k: int = RETRIEVE_K,
-    language: str | None = None,
-    embedder=None,
-) -> list:
-    """The top chunks; articles in the customer's ``language`` first, then cross-lingual matches."""
-    return search(
-        question, k=k, audience=audience, history=list(history) or None, prefer_language=language or AUTO,
-        embedder=embedder, snippets=False,
-    )  # fmt: skip
-
-
 def decide_stage(
     context: HandoffContext, *, rules=None, embed: Callable[[list[str]], np.ndarray] | None = None
 ) -> HandoffMatch | None:
     rules = active_rules() if rules is None else rules
     similarity = embedding_similarity(embed) if embed else None
     return first_matching_rule(rules, context, similarity=similarity)
-
-
-def passages_of(hits: Sequence) -> list[tuple[str, str]]:
-    return [(hit.article_title, hit.text) for hit in hits[:PROMPT_PASSAGES]]
 
 
 def generate_stage(
@@ -229,25 +212,6 @@ def _streamed(messages, *, redaction, canary: str, on_delta: Callable[[str], Non
     return stream.result
 
 
-def extract_stage(question: str, hits: Sequence, embed, history: Sequence[dict] = ()) -> ExtractiveAnswer:
-    earlier = history_user_turns(history, limit=2)
-    return extract_answer(
-        question, [hit.text for hit in hits[:PROMPT_PASSAGES]], embed=embed, history=earlier
-    )
-
-
-def citations_for(text: str, hits: Sequence) -> list[dict]:
-    citations = []
-    for number in cited_numbers(text):
-        if 1 <= number <= len(hits):
-            hit = hits[number - 1]
-            citations.append(
-                {"n": number, "article_id": hit.article_id, "chunk_id": hit.chunk_id,
-                 "title": hit.article_title, "url": hit.url}
-            )  # fmt: skip
-    return citations
-
-
 # --- the pipeline ----------------------------------------------------------------------------------
 class _Timer:
     def __init__(self) -> None:
@@ -265,15 +229,6 @@ class _Timer:
             self.stage_cpu_ms[name] = round(
                 self.stage_cpu_ms.get(name, 0.0) + (time.process_time() - cpu_started) * 1000, 2
             )
-
-
-def answer_embeddings(embed) -> tuple[EmbeddingMemo, MemoEmbedder | None]:
-    """One memo of sentence vectors for the answer; retrieval shares it when it uses the same model."""
-    if embed is not None:  # the caller's function: retrieval keeps the configured embedder
-        return EmbeddingMemo(embed), None
-    embedder = get_embedder()
-    memo = EmbeddingMemo(lambda texts: embedder.embed_queries(list(texts)))
-    return memo, MemoEmbedder(embedder, memo)
 
 
 def answer_question(

@@ -19,14 +19,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ai.guardrails import contains_canary
-from ai.pipelines.answer import (
-    PROMPT_PASSAGES,
-    answer_embeddings,
-    citations_for,
-    extract_stage,
-    passages_of,
-    retrieve_stage,
-)
 from ai.pipelines.extractive import with_intro
 from ai.pipelines.focus import focus_question
 from ai.pipelines.prompting import (
@@ -37,6 +29,14 @@ from ai.pipelines.prompting import (
     sources_block,
     system_message,
     tagged,
+)
+from ai.pipelines.sources import (
+    PROMPT_PASSAGES,
+    answer_embeddings,
+    citations_for,
+    extract_stage,
+    passages_of,
+    retrieve_stage,
 )
 from ai.prompt_files import load_prompt
 from gateway import llm
