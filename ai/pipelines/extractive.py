@@ -131,8 +131,8 @@ PARAGRAPH, ITEM, ROW = "paragraph", "item", "row"
 def _blocks(text: str) -> list[tuple[str, str]]:
     """Markdown paragraphs, list items and table rows as (kind, text). A wrapped line continues its
     paragraph or item (a soft line break is a space); a blank line or a heading ends it; a list marker
-    starts an item; a table row is one block, its cells joined ("Card: 3-5 working days"), the header
-    row left out."""
+    starts an item; a table row is one block, its cells joined ("Card: 3-5 working days", "E07 – Motor
+    overheating – Stop for 10 minutes."), the header row left out."""
     blocks: list[tuple[str, list[str]]] = []
     open_block = False
     for line in text.splitlines():
@@ -145,7 +145,7 @@ def _blocks(text: str) -> list[tuple[str, str]]:
                     blocks.pop()  # the row above the separator is the table's header
             else:
                 cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-                blocks.append((ROW, [(": " if len(cells) == 2 else "; ").join(c for c in cells if c)]))
+                blocks.append((ROW, [(": " if len(cells) == 2 else " – ").join(c for c in cells if c)]))
             open_block = False
             continue
         item = bool(_LIST_MARKER.match(line))

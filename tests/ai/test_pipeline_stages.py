@@ -55,7 +55,8 @@ WRAPPED = (
     "  broken.\n\n"
     "Contact us **within 7 days** with:\n\n- your order number,\n- photos of the damage and of the box,\n"
     "- a photo of the frame number.\n\n"
-    "| Payment method | Money back on your account |\n|---|---|\n| Card | 3-5 working days after the refund |\n"
+    "| Payment method | Money back on your account |\n|---|---|\n| Card | 3-5 working days after the refund |\n\n"
+    "| Code | Meaning | What to do |\n|---|---|---|\n| E07 | Motor overheating | Stop for 10 minutes. |\n"
 )
 
 
@@ -74,6 +75,7 @@ def test_passage_sentences_join_wrapped_lines_and_quote_a_list_with_its_lead_in(
     assert "If the bike or part is damaged" not in sentences
     assert not any("Payment method" in sentence for sentence in sentences)
     assert "Card: 3-5 working days after the refund" in sentences
+    assert "E07 – Motor overheating – Stop for 10 minutes." in sentences
 
 
 def test_extract_answer_quotes_the_sentence_that_answers_with_its_source_number():
