@@ -20,6 +20,15 @@ from knowledge.selectors.search import history_user_turns
 GENERATIVE = "generative"
 
 
+def ranking_tops(hits: Sequence) -> tuple[int | None, int | None]:
+    """The article the vector ranking puts first and the one the full-text ranking puts first."""
+    by_vector = [hit for hit in hits if hit.vector_rank is not None]
+    by_text = [hit for hit in hits if hit.text_rank is not None]
+    vector_top = min(by_vector, key=lambda hit: hit.vector_rank).article_id if by_vector else None
+    text_top = min(by_text, key=lambda hit: hit.text_rank).article_id if by_text else None
+    return vector_top, text_top
+
+
 def retrieval_signals(hits: Sequence) -> dict[str, float]:
     """Top cosine, the best article's cosine margin over the runner-up, and vector/full-text agreement."""
     scores = RetrievalScores.from_hits(hits)
@@ -29,10 +38,7 @@ def retrieval_signals(hits: Sequence) -> dict[str, float]:
         best[hit.article_id] = max(best.get(hit.article_id, 0.0), hit.vector_score or 0.0)
     ranked = sorted(best.values(), reverse=True)
     margin = ranked[0] - ranked[1] if len(ranked) > 1 else (ranked[0] if ranked else 0.0)
-    by_vector = [h for h in hits if h.vector_rank is not None]
-    by_text = [h for h in hits if h.text_rank is not None]
-    vector_top = min(by_vector, key=lambda h: h.vector_rank).article_id if by_vector else None
-    text_top = min(by_text, key=lambda h: h.text_rank).article_id if by_text else None
+    vector_top, text_top = ranking_tops(hits)
     if vector_top is not None and vector_top == text_top:
         agreement = 1.0
     elif hits and hits[0].vector_rank is not None and hits[0].text_rank is not None:

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ai.guardrails import contains_canary
+from ai.pipelines.answer_signals import ranking_tops
 from ai.pipelines.extractive import with_intro
 from ai.pipelines.focus import focus_question
 from ai.pipelines.prompting import (
@@ -131,14 +132,8 @@ def subject_article(hits: Sequence) -> int | None:
     first = hits[0]
     if (first.vector_score or 0.0) >= DEFAULT_TUNING.relevance_cosine:
         return first.article_id
-    by_vector = [hit for hit in hits if hit.vector_rank is not None]
-    by_text = [hit for hit in hits if hit.text_rank is not None]
-    if by_vector and by_text:
-        vector_top = min(by_vector, key=lambda hit: hit.vector_rank).article_id
-        text_top = min(by_text, key=lambda hit: hit.text_rank).article_id
-        if vector_top == text_top == first.article_id:
-            return first.article_id
-    return None
+    vector_top, text_top = ranking_tops(hits)
+    return first.article_id if vector_top == text_top == first.article_id else None
 
 
 def draft_quote(question: str, history: Sequence[dict], hits: Sequence, embed) -> str:
