@@ -122,6 +122,7 @@ def type_match(kind: str | None, sentence: str) -> float:
 
 
 _TABLE_ROW = re.compile(r"^\s*\|")
+_QUOTE_MARKER = re.compile(r"^\s*>\s?")
 _TABLE_SEPARATOR = re.compile(r"^[\s|:-]+$")
 _SENTENCE_PUNCTUATION = tuple(".!?:;,)\"'»…")
 HEADING_MAX_WORDS = 12
@@ -136,6 +137,7 @@ def _blocks(text: str) -> list[tuple[str, str]]:
     blocks: list[tuple[str, list[str]]] = []
     open_block = False
     for line in text.splitlines():
+        line = _QUOTE_MARKER.sub("", line)  # a block quote's lines read like any others
         if not line.strip() or _HEADING.match(line):
             open_block = False
             continue

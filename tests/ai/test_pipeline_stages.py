@@ -76,6 +76,9 @@ def test_passage_sentences_join_wrapped_lines_and_quote_a_list_with_its_lead_in(
     assert not any("Payment method" in sentence for sentence in sentences)
     assert "Card: 3-5 working days after the refund" in sentences
     assert "E07 – Motor overheating – Stop for 10 minutes." in sentences
+    assert "Keep the receipt until the case is closed, even after the repair." in passage_sentences(
+        "> Keep the receipt until the case is closed,\n> even after the repair."
+    )
 
 
 def test_extract_answer_quotes_the_sentence_that_answers_with_its_source_number():
