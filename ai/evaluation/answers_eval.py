@@ -87,6 +87,7 @@ class Outcome:
     answerable: bool
     signals: dict = field(default_factory=dict)
     hit_docs: list = field(default_factory=list)  # retrieved documents, best first (for analysis)
+    cited_docs: list = field(default_factory=list)  # documents the answer cites, in citation order
     subset: str = ""
     support_ratio: float = 1.0
     model_signal: float = 1.0
@@ -227,7 +228,8 @@ def score_question(
         known_language="en",
     )
     answer = answer_question(request, redactor=Redactor(), embed=embed, rules=rules, threshold=0.0)
-    cited_docs = {id_to_doc.get(citation["article_id"]) for citation in answer.citations}
+    cited = list(dict.fromkeys(id_to_doc.get(citation["article_id"]) for citation in answer.citations))
+    cited_docs = set(cited)
     f1 = recall = None
     if question.gold_answer and answer.decision == ANSWERED:
         f1, recall = token_f1(answer.redacted_output, question.gold_answer)
@@ -241,6 +243,7 @@ def score_question(
         answerable=bool(question.gold_doc_ids),
         signals=dict(answer.signals),
         hit_docs=[id_to_doc.get(hit.article_id) for hit in answer.hits],
+        cited_docs=cited,
         subset=question.subset,
         support_ratio=float(answer.signals.get("support_ratio", 1.0)),
         model_signal=float(answer.signals.get("model_signal", 1.0)),
