@@ -154,6 +154,8 @@ def test_eval_answers_can_leave_out_the_low_score_rule_and_dumps_the_signals(tmp
     # The BM25 coverage is dumped: the help center knows no word of it, all of the password question.
     assert mona_lisa["coverage"] == 0.0
     assert outcomes["q1"]["signals"]["coverage"] == pytest.approx(1.0)
+    # The cited documents are on record, in citation order, for analyses beyond right/wrong.
+    assert outcomes["q1"]["cited_docs"][0] == "pw" and outcomes["q1"]["cites_gold"]
 
 
 def test_calibration_reads_a_chosen_signal_set_and_simulates_the_low_score_rule(tmp_path):
