@@ -73,7 +73,7 @@ def model_scores(model, question: dict, hits: list[dict]) -> np.ndarray:
     return chunks @ query
 
 
-def rerank(question: dict, hits: list[dict], scores: np.ndarray, *, fuse: bool) -> list[dict]:
+def rerank(hits: list[dict], scores: np.ndarray, *, fuse: bool) -> list[dict]:
     by_model = np.argsort(-scores)
     if not fuse:
         return [hits[int(i)] for i in by_model]
@@ -118,8 +118,8 @@ def main() -> None:
                 rankings["fused"].append([])
                 continue
             scores = model_scores(model, question, hits)
-            rankings["model"].append(documents_in_order(rerank(question, hits, scores, fuse=False) + rest))
-            rankings["fused"].append(documents_in_order(rerank(question, hits, scores, fuse=True) + rest))
+            rankings["model"].append(documents_in_order(rerank(hits, scores, fuse=False) + rest))
+            rankings["fused"].append(documents_in_order(rerank(hits, scores, fuse=True) + rest))
             per_question[question["id"]] = signals(hits, scores)
         per_query_ms = (time.perf_counter() - started) / max(len(questions), 1) * 1000
         for order, ranked in rankings.items():

@@ -19,6 +19,7 @@ import numpy as np
 from ai.guardrails import RetrievalScores, assess_scope, detect_abuse, detect_injection
 from ai.models import AISettings
 from ai.pipelines import confidence as conf
+from ai.pipelines import sources
 from ai.pipelines.answer_signals import confidence_stage
 from ai.pipelines.extractive import ExtractiveAnswer, with_intro
 from ai.pipelines.focus import focus_question
@@ -31,14 +32,6 @@ from ai.pipelines.handoff import (
 )
 from ai.pipelines.language import detect_language
 from ai.pipelines.prompting import PromptFrame, answer_messages
-from ai.pipelines.sources import (  # re-exported: the stages' names stay importable from here
-    PROMPT_PASSAGES,
-    answer_embeddings,
-    citations_for,
-    extract_stage,
-    passages_of,
-    retrieve_stage,
-)
 from ai.pipelines.verify import VerifiedText, sentence_similarity, verify_answer
 from ai.prompt_files import load_prompt
 from gateway import llm
@@ -182,7 +175,7 @@ def generate_stage(
     """
     prompt = load_prompt("answer")
     messages = answer_messages(
-        prompt=prompt, question=question, passages=passages_of(hits), history=history,
+        prompt=prompt, question=question, passages=sources.passages_of(hits), history=history,
         language=language, frame=frame, channel_tag=channel_tag,
     )  # fmt: skip
     if on_delta is None:
@@ -261,11 +254,11 @@ def answer_question(
     if screening.blocked:
         return stop(BLOCKED, screening.reason, redacted_input=redacted.question)
 
-    embed, retrieval_embedder = answer_embeddings(embed)
+    embed, retrieval_embedder = sources.reply_embeddings(embed)
     # Search, the quote and the confidence read what is asked; screening and the rules read it all.
     focus = focus_question(redacted.question)
     hits = timer.run(
-        "retrieve", retrieve_stage, focus, redacted.history, audience=request.audience,
+        "retrieve", sources.retrieve_stage, focus, redacted.history, audience=request.audience,
         language=language, embedder=retrieval_embedder,
     )  # fmt: skip
     scores = RetrievalScores.from_hits(hits)
@@ -290,7 +283,7 @@ def answer_question(
     if not hits:
         return stop(HANDED_OFF, "no_sources", redacted_input=redacted.question)
 
-    extractive = timer.run("extract", extract_stage, focus, hits, embed, redacted.history)
+    extractive = timer.run("extract", sources.extract_stage, focus, hits, embed, redacted.history)
     generated, verified = timer.run(
         "generate", _generate_or_extract, request, redacted, hits, extractive, language,
         allow_model=not screening.suspicious, redaction=redactor.mapping, embed=embed,
@@ -306,7 +299,7 @@ def answer_question(
     threshold = AISettings.load().confidence_threshold if threshold is None else threshold
 
     answer = Answer(
-        text="", citations=citations_for(verified.text, hits), confidence=confidence, decision=ANSWERED,
+        text="", citations=sources.citations_for(verified.text, hits), confidence=confidence, decision=ANSWERED,
         reason=f"confidence {confidence:.2f} (scope: {scope.reason})", language=language, mode=generated.mode,
         mode_reason=generated.mode_reason, stage_ms=timer.stage_ms, stage_cpu_ms=timer.stage_cpu_ms,
         redacted_input=redacted.question,
@@ -340,6 +333,7 @@ def _generate_or_extract(
     frame = PromptFrame.new()
     mode = llm.generation_mode("answer")
     customer_texts = [redacted.question, *(turn["text"] for turn in redacted.history)]
+    citable = hits[: sources.PROMPT_PASSAGES]  # the passages a quote or a generated answer may cite
     fallback_reason = mode.reason if allow_model else "suspicious_input"
     if mode.generative and allow_model:
         try:
@@ -353,7 +347,7 @@ def _generate_or_extract(
             # Support on meaning, per sentence: a German answer from an English passage is not
             # rejected for sharing no words with it.
             verified = verify_answer(
-                generated.text, hits[:PROMPT_PASSAGES], customer_texts, canary=frame.canary,
+                generated.text, citable, customer_texts, canary=frame.canary,
                 similarity=sentence_similarity(embed) if embed is not None else None,
             )  # fmt: skip
             if not verified.blocked and conf.model_signal(generated.text) < 1.0:
@@ -363,10 +357,10 @@ def _generate_or_extract(
                 return generated, verified
             fallback_reason = "failed_checks"
             extra_problems = verified.problems
-            quoted = verify_answer(extractive.text, hits[:PROMPT_PASSAGES], customer_texts)
+            quoted = verify_answer(extractive.text, citable, customer_texts)
             quoted.problems = [*extra_problems, *quoted.problems]
             return _quoted(generated, fallback_reason), quoted
-    quoted = verify_answer(extractive.text, hits[:PROMPT_PASSAGES], customer_texts)
+    quoted = verify_answer(extractive.text, citable, customer_texts)
     return Generated(text=extractive.text, mode=EXTRACTIVE, mode_reason=fallback_reason), quoted
 
 

@@ -33,10 +33,10 @@ from ai.pipelines.prompting import (
 )
 from ai.pipelines.sources import (
     PROMPT_PASSAGES,
-    answer_embeddings,
     citations_for,
     extract_stage,
     passages_of,
+    reply_embeddings,
     retrieve_stage,
 )
 from ai.prompt_files import load_prompt
@@ -173,7 +173,7 @@ def build_draft(
 ) -> DraftResult:
     stage_ms: dict[str, float] = {}
     started = time.perf_counter()
-    embed, retrieval_embedder = answer_embeddings(embed)  # retrieval and the quote share sentence vectors
+    embed, retrieval_embedder = reply_embeddings(embed)  # retrieval and the quote share sentence vectors
     focus = focus_question(data.question)  # the salutation and the sign-off are not the question
     if hits is None:
         hits = retrieve_stage(focus, data.history, embedder=retrieval_embedder)

@@ -124,7 +124,8 @@ def type_match(kind: str | None, sentence: str) -> float:
 _TABLE_ROW = re.compile(r"^\s*\|")
 _QUOTE_MARKER = re.compile(r"^\s*>\s?")
 _TABLE_SEPARATOR = re.compile(r"^[\s|:-]+$")
-_SENTENCE_PUNCTUATION = tuple(".!?:;,)\"'»…")
+_SENTENCE_ENDS = (".", "!", "?")
+_SENTENCE_PUNCTUATION = (*_SENTENCE_ENDS, ":", ";", ",", ")", '"', "'", "»", "…")
 HEADING_MAX_WORDS = 12
 PARAGRAPH, ITEM, ROW = "paragraph", "item", "row"
 
@@ -184,9 +185,9 @@ def _with_lead_ins(blocks: list[tuple[str, str]]) -> list[str]:
             end += 1
         items = [text for _kind, text in blocks[index + 1 : end] if text]
         if kind == PARAGRAPH and body.endswith(":") and items:
-            parts = [text if text.endswith((",", ";", ".", "!", "?")) else f"{text};" for text in items]
+            parts = [text if text.endswith((*_SENTENCE_ENDS, ",", ";")) else f"{text};" for text in items]
             sentence = f"{body} {' '.join(parts)}".rstrip(",;")
-            sentence = sentence if sentence.endswith((".", "!", "?")) else f"{sentence}."
+            sentence = sentence if sentence.endswith(_SENTENCE_ENDS) else f"{sentence}."
             if len(sentence) <= MAX_SENTENCE_CHARS:
                 merged.append(sentence)
                 index = end

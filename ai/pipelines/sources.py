@@ -1,7 +1,7 @@
 """What a reply draws on: the retrieved passages, the quote from them, and the citations.
 
 Shared by the answer pipeline (ai.pipelines.answer) and agent drafts (ai.pipelines.draft): the same
-search call, the same sentence vectors for retrieval and the quote (``answer_embeddings``), the same
+search call, the same sentence vectors for retrieval and the quote (``reply_embeddings``), the same
 numbering of sources, so a ``[n]`` always names the n-th hit.
 """
 
@@ -58,8 +58,9 @@ def citations_for(text: str, hits: Sequence) -> list[dict]:
     return citations
 
 
-def answer_embeddings(embed) -> tuple[EmbeddingMemo, MemoEmbedder | None]:
-    """One memo of sentence vectors for the answer; retrieval shares it when it uses the same model."""
+def reply_embeddings(embed) -> tuple[EmbeddingMemo, MemoEmbedder | None]:
+    """One memo of sentence vectors for a reply (an answer or a draft); retrieval shares it when it uses
+    the same model."""
     if embed is not None:  # the caller's function: retrieval keeps the configured embedder
         return EmbeddingMemo(embed), None
     embedder = get_embedder()

@@ -158,7 +158,7 @@ def test_the_bench_fitter_separates_and_sets_the_threshold_for_95_percent_kept()
 )
 def test_the_passage_model_on_the_demo_help_center(question, in_scope):
     """Real retrieval (hybrid search, local USE embeddings) over the demo company's articles."""
-    from ai.pipelines.answer import retrieve_stage
+    from ai.pipelines.sources import retrieve_stage
     from demo.knowledge_articles import ARTICLES
     from tests.fixtures.answer_helpers import publish_article
 

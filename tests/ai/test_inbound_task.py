@@ -101,7 +101,7 @@ def test_a_crashing_pipeline_hands_off_instead_of_losing_the_message(help_center
     def broken_search(*args, **kwargs):
         raise RuntimeError("search index is gone")
 
-    monkeypatch.setattr("ai.pipelines.answer.retrieve_stage", broken_search)
+    monkeypatch.setattr("ai.pipelines.sources.retrieve_stage", broken_search)
     ticket = make_ticket(QUESTION)
     message = ticket.messages.get(seq=1)
     assert handle_inbound(ticket.pk, message.pk) == "handed_off"

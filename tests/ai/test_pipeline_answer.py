@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ai.models import AISettings, HandoffRule, TokenUsage
-from ai.pipelines.answer import AnswerRequest, answer_question, redact_stage, retrieve_stage, screen_stage
+from ai.pipelines.answer import AnswerRequest, answer_question, redact_stage, screen_stage
+from ai.pipelines.sources import retrieve_stage
 from gateway.llm.budget import current_month
 from gateway.pii import RedactionError, RedactionMap, Redactor
 from tests.fixtures.answer_helpers import publish_article
